@@ -1,0 +1,147 @@
+import FHIRJSON
+import FHIRStore
+import Foundation
+import HTTPTypes
+import Hummingbird
+import Logging
+
+/// The FHIR REST API mounted under a base path (default `/fhir`): every interaction of the spec's RESTful API
+/// that the store implements, with OperationOutcome errors.
+public struct FHIRAPI: Sendable {
+    public let repository: Repository
+    public let basePath: String
+    /// Largest accepted request body in bytes; larger is 413.
+    public let maxBodySize: Int
+    /// Fixed public base URL; when nil it is made from the request's Host header.
+    public let publicBaseURL: String?
+
+    public init(repository: Repository, basePath: String = "/fhir", maxBodySize: Int = 32 * 1024 * 1024, publicBaseURL: String? = nil) {
+        self.repository = repository
+        self.basePath = basePath
+        self.maxBodySize = maxBodySize
+        self.publicBaseURL = publicBaseURL
+    }
+
+    /// Registers the routes on `router`.
+    public func addRoutes<Context: RequestContext>(to router: Router<Context>) {
+        let api = self
+        for method in [HTTPRequest.Method.get, .post, .put, .delete, .patch, .head] {
+            router.on(RouterPath(basePath), method: method) { request, _ in await api.handle(request) }
+            router.on(RouterPath(basePath + "/**"), method: method) { request, _ in await api.handle(request) }
+        }
+    }
+
+    func baseURL(_ request: Request) -> String {
+        if let publicBaseURL { return publicBaseURL }
+        let host = request.head.authority ?? "localhost"
+        return "http://\(host)\(basePath)"
+    }
+
+    /// Dispatches one request and turns every error into an OperationOutcome.
+    public func handle(_ request: Request) async -> Response {
+        var request = request
+        let query = request.uri.query ?? ""
+        var parameters = SearchRequest.parseQuery(query)
+        let pretty = parameters.contains { $0.0 == "_pretty" && $0.1 == "true" }
+        if let format = parameters.first(where: { $0.0 == "_format" })?.1, !format.contains("json") {
+            return FHIRResponse.error(FHIRError(406, "not-supported", "Only JSON is supported (_format=\(format))"), pretty: pretty)
+        }
+        do {
+            let path = String(request.uri.path.dropFirst(basePath.count))
+            let parts = path.split(separator: "/").map(String.init)
+            let base = baseURL(request)
+            let body: [UInt8]
+            if request.method == .post || request.method == .put || request.method == .patch {
+                let buffer: ByteBuffer
+                do { buffer = try await request.collectBody(upTo: maxBodySize) } catch {
+                    throw FHIRError(413, "too-costly", "The request body is larger than the limit of \(maxBodySize) bytes")
+                }
+                body = Array(buffer.readableBytesView)
+            } else {
+                body = []
+            }
+            switch (request.method, parts.count) {
+            case (.get, 0):
+                throw FHIRError(400, "invalid", "Name a resource type, /metadata or /_history")
+            case (.get, 1) where parts[0] == "metadata", (.head, 1) where parts[0] == "metadata":
+                return FHIRResponse.json(CapabilityStatementBuilder.build(baseURL: base, software: "Densauluq", version: "0.1.0"), pretty: pretty)
+            case (.get, 1) where parts[0] == "_history":
+                return FHIRResponse.json(try await repository.history(type: nil, id: nil, parameters: parameters, baseURL: base), pretty: pretty)
+            case (.post, 0):
+                let bundle = try parse(body)
+                return FHIRResponse.json(try await repository.process(bundle: bundle, baseURL: base), pretty: pretty)
+            case (.get, 1):
+                return FHIRResponse.json(try await repository.search(type: parts[0], parameters: parameters, baseURL: base), pretty: pretty)
+            case (.post, 2) where parts[1] == "_search":
+                let contentType = request.headers[.contentType] ?? ""
+                if !body.isEmpty {
+                    guard contentType.hasPrefix("application/x-www-form-urlencoded") else {
+                        throw FHIRError(415, "not-supported", "POST _search takes application/x-www-form-urlencoded parameters")
+                    }
+                    parameters += SearchRequest.parseQuery(String(decoding: body, as: UTF8.self), formEncoded: true)
+                }
+                return FHIRResponse.json(try await repository.search(type: parts[0], parameters: parameters, baseURL: base), pretty: pretty)
+            case (.get, 2) where parts[1] == "_history":
+                return FHIRResponse.json(try await repository.history(type: parts[0], id: nil, parameters: parameters, baseURL: base), pretty: pretty)
+            case (.get, 2), (.head, 2):
+                let r = try await repository.read(type: parts[0], id: parts[1])
+                if let none = request.headers[.ifNoneMatch], none == r.etag {
+                    return Response(status: .notModified, headers: FHIRResponse.versionHeaders(r, baseURL: base, location: false))
+                }
+                return FHIRResponse.json(r.json, pretty: pretty, headers: FHIRResponse.versionHeaders(r, baseURL: base, location: false))
+            case (.get, 3) where parts[2] == "_history":
+                return FHIRResponse.json(try await repository.history(type: parts[0], id: parts[1], parameters: parameters, baseURL: base), pretty: pretty)
+            case (.get, 4) where parts[2] == "_history":
+                let r = try await repository.vread(type: parts[0], id: parts[1], version: parts[3])
+                return FHIRResponse.json(r.json, pretty: pretty, headers: FHIRResponse.versionHeaders(r, baseURL: base, location: false))
+            case (.post, 1):
+                let resource = try parse(body)
+                let outcome = try await repository.create(type: parts[0], resource: resource, ifNoneExist: request.headers[.ifNoneExist])
+                return written(outcome, request: request, base: base, pretty: pretty, status: outcome.unchanged ? .ok : .created)
+            case (.put, 1):
+                guard !query.isEmpty else { throw FHIRError(405, "not-supported", "PUT needs an id (\(parts[0])/[id]) or search criteria") }
+                let resource = try parse(body)
+                let outcome = try await repository.conditionalUpdate(type: parts[0], criteria: query, resource: resource)
+                return written(outcome, request: request, base: base, pretty: pretty, status: outcome.created ? .created : .ok)
+            case (.put, 2):
+                let resource = try parse(body)
+                let outcome = try await repository.update(type: parts[0], id: parts[1], resource: resource, ifMatch: request.headers[.ifMatch])
+                return written(outcome, request: request, base: base, pretty: pretty, status: outcome.created ? .created : .ok)
+            case (.delete, 1):
+                guard !query.isEmpty else { throw FHIRError(405, "not-supported", "DELETE needs an id or search criteria") }
+                let n = try await repository.conditionalDelete(type: parts[0], criteria: query)
+                return FHIRResponse.json(OperationOutcome.information("Deleted \(n) \(parts[0]) resource(s)"), pretty: pretty)
+            case (.delete, 2):
+                try await repository.delete(type: parts[0], id: parts[1])
+                return Response(status: .noContent)
+            case (.patch, _):
+                throw FHIRError(405, "not-supported", "PATCH is not supported yet; use PUT")
+            default:
+                throw FHIRError(404, "not-found", "No FHIR interaction at \(request.method) \(request.uri.path)")
+            }
+        } catch let error as FHIRError {
+            return FHIRResponse.error(error, pretty: pretty)
+        } catch {
+            repository.logger.error("request failed", metadata: ["path": "\(request.uri.path)", "error": "\(String(reflecting: error))"])
+            return FHIRResponse.error(FHIRError(500, "exception", "Internal error: \(error)"), pretty: pretty)
+        }
+    }
+
+    private func parse(_ body: [UInt8]) throws(FHIRError) -> JSON {
+        guard !body.isEmpty else { throw FHIRError(400, "required", "The request has no body") }
+        do { return try JSONParser.parse(body) } catch {
+            throw FHIRError(400, "structure", "The body is not valid JSON: \(error.description)")
+        }
+    }
+
+    /// Response of a create/update, honouring `Prefer: return=minimal|representation|OperationOutcome`.
+    private func written(_ outcome: WriteOutcome, request: Request, base: String, pretty: Bool, status: HTTPResponse.Status) -> Response {
+        let headers = FHIRResponse.versionHeaders(outcome.resource, baseURL: base, location: true)
+        let prefer = request.headers[.prefer] ?? "return=representation"
+        if prefer.contains("return=minimal") { return Response(status: status, headers: headers) }
+        if prefer.contains("return=OperationOutcome") {
+            return FHIRResponse.json(OperationOutcome.information(outcome.unchanged ? "Nothing changed" : "Stored \(outcome.resource.versionedReference)"), status: status, pretty: pretty, headers: headers)
+        }
+        return FHIRResponse.json(outcome.resource.json, status: status, pretty: pretty, headers: headers)
+    }
+}

@@ -1,0 +1,36 @@
+import FHIRStore
+import HTTPTypes
+import Hummingbird
+import Logging
+
+/// Builds the HTTP application: the FHIR API and the plain endpoints around it.
+public enum ServerApplication {
+    public static func router(repository: Repository, maxBodySize: Int = 32 * 1024 * 1024, publicBaseURL: String? = nil) -> Router<BasicRequestContext> {
+        let router = Router(context: BasicRequestContext.self)
+        router.addMiddleware { SecurityHeadersMiddleware() }
+        router.get("/health") { _, _ in "ok" }
+        router.get("/") { _, _ in
+            Response(status: .ok, headers: [.contentType: "text/plain; charset=utf-8"],
+                     body: .init(byteBuffer: ByteBuffer(string: "Densauluq FHIR R4 server. API base: /fhir (see /fhir/metadata)\n")))
+        }
+        FHIRAPI(repository: repository, maxBodySize: maxBodySize, publicBaseURL: publicBaseURL).addRoutes(to: router)
+        return router
+    }
+
+    public static func make(repository: Repository, host: String, port: Int, logger: Logger, publicBaseURL: String? = nil) -> some ApplicationProtocol {
+        Application(router: router(repository: repository, publicBaseURL: publicBaseURL),
+                    configuration: .init(address: .hostname(host, port: port), serverName: "Densauluq"),
+                    logger: logger)
+    }
+}
+
+/// Headers every response carries.
+struct SecurityHeadersMiddleware<Context: RequestContext>: RouterMiddleware {
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        var response = try await next(request, context)
+        response.headers[.xContentTypeOptions] = "nosniff"
+        response.headers[HTTPField.Name("X-Frame-Options")!] = "DENY"
+        response.headers[.cacheControl] = response.headers[.cacheControl] ?? "no-store"
+        return response
+    }
+}

@@ -1,0 +1,127 @@
+import AsyncKit
+import Foundation
+import Logging
+import NIOCore
+import NIOPosix
+import PostgresKit
+import SQLiteKit
+import SQLKit
+
+/// The SQL dialect family, for the few statements that differ.
+public enum DatabaseKind: String, Sendable { case sqlite, postgres }
+
+/// One SQL layer for SQLite and PostgreSQL: hands out a connection (as an `SQLDatabase`) for reads and
+/// runs writes as transactions on one connection.
+public final class Database: Sendable {
+    public let kind: DatabaseKind
+    public let configuration: DatabaseConfiguration
+    let logger: Logger
+    private let withConn: @Sendable (@Sendable (any SQLDatabase) async throws -> any Sendable) async throws -> any Sendable
+    private let shutdownPool: @Sendable () async -> Void
+    /// SQLite allows one writer; serialising writers in-process avoids busy errors and retries.
+    private let writeLock = AsyncLock()
+
+    public init(_ configuration: DatabaseConfiguration, logger: Logger = Logger(label: "densauluq.db"), maxConnections: Int? = nil) throws {
+        self.configuration = configuration
+        self.logger = logger
+        let group = MultiThreadedEventLoopGroup.singleton
+        switch configuration {
+        case .sqlite(let path):
+            kind = .sqlite
+            let source = SQLiteConnectionSource(configuration: .init(storage: .file(path: path), enableForeignKeys: false))
+            let pool = ConnectionPool(source: source, maxConnections: maxConnections ?? 4, logger: logger, eventLoopGroup: group) { conn in
+                for pragma in ["PRAGMA journal_mode=WAL", "PRAGMA synchronous=NORMAL", "PRAGMA busy_timeout=30000",
+                               "PRAGMA cache_size=-65536", "PRAGMA temp_store=MEMORY"] {
+                    _ = try await conn.query(pragma).get()
+                }
+            }
+            withConn = { body in
+                let conn = try await pool.acquire()
+                do {
+                    let r = try await body(conn.sql(queryLogLevel: .trace))
+                    await pool.release(conn)
+                    return r
+                } catch {
+                    await pool.release(conn)
+                    throw error
+                }
+            }
+            shutdownPool = { await pool.shutdown() }
+        case .postgres(let url):
+            kind = .postgres
+            var config = try SQLPostgresConfiguration(url: url)
+            config.coreConfiguration.options.connectTimeout = .seconds(10)
+            let source = PostgresConnectionSource(sqlConfiguration: config)
+            let pool = ConnectionPool(source: source, maxConnections: maxConnections ?? 16, logger: logger, eventLoopGroup: group) { conn in
+                _ = try await conn.query("SET client_min_messages TO WARNING", logger: logger)
+            }
+            withConn = { body in
+                let conn = try await pool.acquire()
+                do {
+                    let r = try await body(conn.sql(queryLogLevel: .trace))
+                    await pool.release(conn)
+                    return r
+                } catch {
+                    await pool.release(conn)
+                    throw error
+                }
+            }
+            shutdownPool = { await pool.shutdown() }
+        }
+    }
+
+    /// Runs `body` on one pooled connection, outside any transaction.
+    public func read<T: Sendable>(_ body: @escaping @Sendable (any SQLDatabase) async throws -> T) async throws -> T {
+        let r = try await withConn { db in try await body(db) }
+        guard let t = r as? T else { preconditionFailure("connection result type mismatch") }
+        return t
+    }
+
+    /// Runs `body` in one transaction: all of it is committed or none of it.
+    public func transaction<T: Sendable>(_ body: @escaping @Sendable (any SQLDatabase) async throws -> T) async throws -> T {
+        let run: @Sendable () async throws -> T = {
+            try await self.read { db in
+                try await db.raw(self.kind == .sqlite ? "BEGIN IMMEDIATE" : "BEGIN").run()
+                do {
+                    let result = try await body(db)
+                    try await db.raw("COMMIT").run()
+                    return result
+                } catch {
+                    try? await db.raw("ROLLBACK").run()
+                    throw error
+                }
+            }
+        }
+        if kind == .sqlite { return try await writeLock.withLock(run) }
+        return try await run()
+    }
+
+    public func shutdown() async { await shutdownPool() }
+}
+
+/// A FIFO async mutex.
+actor AsyncLock {
+    private var locked = false
+    private var waiters: [CheckedContinuation<Void, Never>] = []
+
+    func lock() async {
+        if !locked { locked = true; return }
+        await withCheckedContinuation { waiters.append($0) }
+    }
+
+    func unlock() {
+        if waiters.isEmpty { locked = false } else { waiters.removeFirst().resume() }
+    }
+
+    nonisolated func withLock<T: Sendable>(_ body: @Sendable () async throws -> T) async throws -> T {
+        await lock()
+        do {
+            let r = try await body()
+            await unlock()
+            return r
+        } catch {
+            await unlock()
+            throw error
+        }
+    }
+}

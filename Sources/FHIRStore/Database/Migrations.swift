@@ -1,0 +1,92 @@
+import Foundation
+import SQLKit
+
+/// Versioned schema changes. A migration is applied once, in order, inside a transaction; running
+/// `migrate` again applies nothing.
+public struct Migration: Sendable {
+    public let version: Int
+    public let description: String
+    let statements: @Sendable (DatabaseKind) -> [String]
+}
+
+public enum Migrations {
+    /// The search index tables, one per search parameter type. Each row points at `resources.seq` and carries
+    /// the patient compartment so that the tables can be distributed by patient together with `resources`.
+    static let indexTables = ["sp_string", "sp_token", "sp_date", "sp_number", "sp_quantity", "sp_reference", "sp_uri"]
+
+    public static let all: [Migration] = [
+        Migration(version: 1, description: "resources, history and search index") { kind in
+            let serial = kind == .sqlite ? "INTEGER PRIMARY KEY" : "BIGSERIAL PRIMARY KEY"
+            let text = kind == .sqlite ? "TEXT" : "TEXT COLLATE \"C\""
+            return [
+                """
+                CREATE TABLE resources (seq \(serial), res_type TEXT NOT NULL, res_id TEXT NOT NULL,
+                  version_id BIGINT NOT NULL, last_updated TEXT NOT NULL, deleted SMALLINT NOT NULL DEFAULT 0,
+                  compartment TEXT, content TEXT NOT NULL, UNIQUE (res_type, res_id))
+                """,
+                "CREATE INDEX resources_type_updated ON resources (res_type, last_updated)",
+                "CREATE INDEX resources_compartment ON resources (compartment)",
+                """
+                CREATE TABLE resource_history (hseq \(serial), res_type TEXT NOT NULL, res_id TEXT NOT NULL,
+                  version_id BIGINT NOT NULL, last_updated TEXT NOT NULL, deleted SMALLINT NOT NULL DEFAULT 0,
+                  method TEXT NOT NULL, compartment TEXT, content TEXT, UNIQUE (res_type, res_id, version_id))
+                """,
+                "CREATE INDEX history_updated ON resource_history (last_updated)",
+                "CREATE INDEX history_type_updated ON resource_history (res_type, last_updated)",
+                "CREATE TABLE sp_string (seq BIGINT NOT NULL, res_type TEXT NOT NULL, param TEXT NOT NULL, compartment TEXT, norm \(text) NOT NULL, exact \(text) NOT NULL)",
+                "CREATE INDEX sp_string_value ON sp_string (res_type, param, norm)",
+                "CREATE INDEX sp_string_seq ON sp_string (seq)",
+                "CREATE TABLE sp_token (seq BIGINT NOT NULL, res_type TEXT NOT NULL, param TEXT NOT NULL, compartment TEXT, system TEXT, code TEXT, text TEXT)",
+                "CREATE INDEX sp_token_value ON sp_token (res_type, param, code, system)",
+                "CREATE INDEX sp_token_seq ON sp_token (seq)",
+                "CREATE TABLE sp_date (seq BIGINT NOT NULL, res_type TEXT NOT NULL, param TEXT NOT NULL, compartment TEXT, lo BIGINT NOT NULL, hi BIGINT NOT NULL)",
+                "CREATE INDEX sp_date_value ON sp_date (res_type, param, lo, hi)",
+                "CREATE INDEX sp_date_seq ON sp_date (seq)",
+                "CREATE TABLE sp_number (seq BIGINT NOT NULL, res_type TEXT NOT NULL, param TEXT NOT NULL, compartment TEXT, value DOUBLE PRECISION NOT NULL)",
+                "CREATE INDEX sp_number_value ON sp_number (res_type, param, value)",
+                "CREATE INDEX sp_number_seq ON sp_number (seq)",
+                "CREATE TABLE sp_quantity (seq BIGINT NOT NULL, res_type TEXT NOT NULL, param TEXT NOT NULL, compartment TEXT, value DOUBLE PRECISION NOT NULL, system TEXT, code TEXT)",
+                "CREATE INDEX sp_quantity_value ON sp_quantity (res_type, param, value)",
+                "CREATE INDEX sp_quantity_seq ON sp_quantity (seq)",
+                "CREATE TABLE sp_reference (seq BIGINT NOT NULL, res_type TEXT NOT NULL, param TEXT NOT NULL, compartment TEXT, target_type TEXT, target_id TEXT, url TEXT)",
+                "CREATE INDEX sp_reference_value ON sp_reference (res_type, param, target_id)",
+                "CREATE INDEX sp_reference_target ON sp_reference (target_type, target_id)",
+                "CREATE INDEX sp_reference_seq ON sp_reference (seq)",
+                "CREATE TABLE sp_uri (seq BIGINT NOT NULL, res_type TEXT NOT NULL, param TEXT NOT NULL, compartment TEXT, value \(text) NOT NULL)",
+                "CREATE INDEX sp_uri_value ON sp_uri (res_type, param, value)",
+                "CREATE INDEX sp_uri_seq ON sp_uri (seq)",
+                "CREATE TABLE import_files (digest TEXT PRIMARY KEY, name TEXT NOT NULL, resources BIGINT NOT NULL, imported_at TEXT NOT NULL)",
+            ]
+        },
+    ]
+
+    /// Applies the migrations not yet applied; returns the versions applied now.
+    @discardableResult
+    public static func run(on database: Database) async throws -> [Int] {
+        try await database.read { db in
+            try await db.raw("CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, description TEXT NOT NULL, applied_at TEXT NOT NULL)").run()
+        }
+        var applied: [Int] = []
+        for migration in all {
+            let done = try await database.transaction { db -> Bool in
+                let existing = try await db.raw("SELECT version FROM schema_migrations WHERE version = \(bind: migration.version)").all()
+                if !existing.isEmpty { return false }
+                for statement in migration.statements(database.kind) {
+                    try await db.raw(SQLQueryString(statement)).run()
+                }
+                try await db.raw("INSERT INTO schema_migrations (version, description, applied_at) VALUES (\(bind: migration.version), \(bind: migration.description), \(bind: Instant.now().iso))").run()
+                return true
+            }
+            if done { applied.append(migration.version) }
+        }
+        return applied
+    }
+
+    /// The highest applied version (0 for an empty database).
+    public static func currentVersion(of database: Database) async throws -> Int {
+        try await database.read { db in
+            let rows = try await db.raw("SELECT MAX(version) AS v FROM schema_migrations").all()
+            return try rows.first?.decodeNil(column: "v") == false ? (try rows.first?.decode(column: "v", as: Int.self) ?? 0) : 0
+        }
+    }
+}

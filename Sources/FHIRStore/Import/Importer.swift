@@ -1,0 +1,130 @@
+import FHIRJSON
+import Foundation
+
+/// Loads files of FHIR data: Bundles (transaction/batch, or collection loaded as PUTs) and NDJSON, plain or bzip2.
+/// A file is recorded by content digest in the same transaction as its data, so it is never loaded twice.
+public struct Importer: Sendable {
+    public enum Result: Sendable, Equatable { case loaded(Int), alreadyLoaded }
+
+    let repository: Repository
+    let batchSize: Int
+
+    public init(repository: Repository, batchSize: Int = 500) {
+        self.repository = repository
+        self.batchSize = batchSize
+    }
+
+    public func load(_ path: String) async throws -> Result {
+        let data = try ImportFiles.read(path)
+        let digest = ImportFiles.digest(data)
+        if try await repository.isImported(digest: digest) { return .alreadyLoaded }
+        let name = (path as NSString).lastPathComponent
+        let base = "urn:densauluq:import"
+        if name.contains(".ndjson") {
+            let lines = data.split(separator: 0x0A, omittingEmptySubsequences: true)
+            var count = 0
+            var chunk: [JSON] = []
+            for (i, line) in lines.enumerated() {
+                let resource: JSON
+                do { resource = try JSONParser.parse(line) } catch {
+                    throw FHIRError(400, "structure", "\(name) line \(i + 1): \(error.description)")
+                }
+                chunk.append(resource)
+                if chunk.count == batchSize || i == lines.count - 1 {
+                    let last = i == lines.count - 1
+                    _ = try await repository.process(bundle: Self.putBundle(chunk), baseURL: base, importDigest: last ? (digest, name) : nil)
+                    count += chunk.count
+                    chunk = []
+                }
+            }
+            return .loaded(count)
+        }
+        let json: JSON
+        do { json = try JSONParser.parse(data) } catch { throw FHIRError(400, "structure", "\(name): \(error.description)") }
+        let type = json["type"]?.stringValue
+        let bundle: JSON
+        if json["resourceType"]?.stringValue == "Bundle", type == "transaction" || type == "batch" {
+            bundle = json
+        } else if json["resourceType"]?.stringValue == "Bundle" {
+            bundle = Self.putBundle((json["entry"]?.arrayValue ?? []).compactMap { $0["resource"] })
+        } else {
+            bundle = Self.putBundle([json])
+        }
+        let response = try await repository.process(bundle: bundle, baseURL: base, importDigest: (digest, name))
+        let entries = response["entry"]?.arrayValue ?? []
+        let failures = entries.filter { !($0["response"]?["status"]?.stringValue ?? "").hasPrefix("2") }
+        if !failures.isEmpty {
+            let first = failures.first?["response"]?["outcome"]?["issue"]?.arrayValue?.first?["diagnostics"]?.stringValue ?? "unknown"
+            throw FHIRError(422, "processing", "\(name): \(failures.count) of \(entries.count) entries failed, first: \(first)")
+        }
+        return .loaded(entries.count)
+    }
+
+    /// A transaction that PUTs each resource with its own id (POST when it has none), so loading is idempotent.
+    static func putBundle(_ resources: [JSON]) -> JSON {
+        let entries: [JSON] = resources.map { r in
+            let type = r["resourceType"]?.stringValue ?? ""
+            if let id = r["id"]?.stringValue {
+                return ["resource": r, "request": ["method": "PUT", "url": .string("\(type)/\(id)")]]
+            }
+            return ["resource": r, "request": ["method": "POST", "url": .string(type)]]
+        }
+        return ["resourceType": "Bundle", "type": "transaction", "entry": .array(entries)]
+    }
+}
+
+/// Finding, reading and fingerprinting import files.
+public enum ImportFiles {
+    /// Files under the given paths with a FHIR data extension, sorted by path (so `0-…` organisation bundles load first).
+    public static func collect(_ paths: [String]) throws -> [String] {
+        var out: [String] = []
+        let fm = FileManager.default
+        for path in paths {
+            var isDir: ObjCBool = false
+            guard fm.fileExists(atPath: path, isDirectory: &isDir) else {
+                throw FHIRError(404, "not-found", "No such file or folder: \(path)")
+            }
+            if isDir.boolValue {
+                let items = try fm.subpathsOfDirectory(atPath: path).sorted()
+                out += items.map { (path as NSString).appendingPathComponent($0) }.filter(isDataFile)
+            } else {
+                out.append(path)
+            }
+        }
+        return out
+    }
+
+    static func isDataFile(_ p: String) -> Bool {
+        [".json", ".json.bz2", ".ndjson", ".ndjson.bz2"].contains { p.hasSuffix($0) }
+    }
+
+    /// The file's bytes, decompressed with the system's bzip2 when it ends in `.bz2`.
+    public static func read(_ path: String) throws -> [UInt8] {
+        guard path.hasSuffix(".bz2") else {
+            guard let d = FileManager.default.contents(atPath: path) else { throw FHIRError(404, "not-found", "Cannot read \(path)") }
+            return Array(d)
+        }
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = ["bzip2", "-dc", path]
+        let pipe = Pipe()
+        process.standardOutput = pipe
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        let data = pipe.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        guard process.terminationStatus == 0 else { throw FHIRError(400, "structure", "\(path) is not a valid bzip2 file") }
+        return Array(data)
+    }
+
+    /// A 128-bit content fingerprint (two FNV-1a 64 lanes): enough to recognise a file already loaded.
+    public static func digest(_ bytes: [UInt8]) -> String {
+        var a: UInt64 = 0xcbf2_9ce4_8422_2325, b: UInt64 = 0x8422_2325_cbf2_9ce4
+        for byte in bytes {
+            a = (a ^ UInt64(byte)) &* 0x100_0000_01b3
+            b = (b &+ UInt64(byte)) &* 0x9E37_79B9_7F4A_7C15
+            b ^= b >> 29
+        }
+        return String(a, radix: 16) + String(b, radix: 16) + "-" + String(bytes.count)
+    }
+}

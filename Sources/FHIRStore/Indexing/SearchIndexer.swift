@@ -1,0 +1,192 @@
+import FHIRDefinitions
+import FHIRJSON
+
+/// Extracts the search index entries of a resource, driven by the generated R4 search parameter table.
+public enum SearchIndexer {
+    /// Every index entry for `resource` of type `type`.
+    public static func entries(for resource: JSON, type: String) -> [IndexEntry] {
+        var out: [IndexEntry] = []
+        for (code, param) in SearchParameters.forType(type) {
+            if code == "_id" || code == "_lastUpdated" { continue }   // columns of `resources`
+            for path in param.paths {
+                var nodes: [JSON] = []
+                collect(resource, path.steps[...], into: &nodes)
+                for node in nodes {
+                    add(node, param: code, type: param.type, referenceType: path.referenceType, into: &out)
+                }
+            }
+        }
+        return out
+    }
+
+    /// The patient whose compartment holds this resource (Patient: itself), from the compartment definition.
+    public static func compartment(of resource: JSON, type: String, id: String, entries: [IndexEntry]) -> String? {
+        if type == "Patient" { return id }
+        let params = PatientCompartment.parameters(for: type)
+        guard !params.isEmpty else { return nil }
+        for param in params {
+            for case let .reference(p, targetType, targetId, _) in entries where p == param && targetType == "Patient" {
+                if let targetId { return targetId }
+            }
+        }
+        return nil
+    }
+
+    static func collect(_ node: JSON, _ steps: ArraySlice<String>, into out: inout [JSON]) {
+        guard let step = steps.first else {
+            if case .array(let items) = node { out.append(contentsOf: items) } else { out.append(node) }
+            return
+        }
+        switch node {
+        case .array(let items): for item in items { collect(item, steps, into: &out) }
+        case .object(let o): if let child = o[step] { collect(child, steps.dropFirst(), into: &out) }
+        default: return
+        }
+    }
+
+    static func add(_ node: JSON, param: String, type: SearchParamType, referenceType: String?, into out: inout [IndexEntry]) {
+        switch type {
+        case .string: addString(node, param, &out)
+        case .token: addToken(node, param, &out)
+        case .date: addDate(node, param, &out)
+        case .number:
+            if let v = node.doubleValue { out.append(.number(param: param, value: v)) }
+            else if let v = node["value"]?.doubleValue { out.append(.number(param: param, value: v)) }
+        case .quantity: addQuantity(node, param, &out)
+        case .reference: addReference(node, param, referenceType, &out)
+        case .uri:
+            if let s = node.stringValue { out.append(.uri(param: param, value: s)) }
+        case .composite, .special: return
+        }
+    }
+
+    static func addString(_ node: JSON, _ param: String, _ out: inout [IndexEntry]) {
+        switch node {
+        case .string(let s):
+            out.append(.string(param: param, normalized: StringNormalization.normalize(s), exact: s))
+        case .object(let o):
+            // HumanName, Address and similar: every string part is searchable on its own.
+            for key in ["text", "family", "given", "prefix", "suffix", "line", "city", "district", "state", "postalCode", "country", "display", "value", "name"] {
+                guard let v = o[key] else { continue }
+                for item in v.listValue { if let s = item.stringValue { addString(.string(s), param, &out) } }
+            }
+        default: return
+        }
+    }
+
+    static func addToken(_ node: JSON, _ param: String, _ out: inout [IndexEntry]) {
+        switch node {
+        case .string(let s): out.append(.token(param: param, system: nil, code: s, text: nil))
+        case .bool(let b): out.append(.token(param: param, system: nil, code: b ? "true" : "false", text: nil))
+        case .object(let o):
+            if let codings = o["coding"]?.arrayValue {
+                // CodeableConcept: each coding, with the concept's text for :text.
+                let text = o["text"]?.stringValue
+                for coding in codings {
+                    addCoding(coding, param, text: text, &out)
+                }
+                if codings.isEmpty || codings.allSatisfy({ $0["code"] == nil }), let text {
+                    out.append(.token(param: param, system: nil, code: nil, text: text))
+                }
+            } else if let text = o["text"]?.stringValue, o["code"] == nil, o["value"] == nil {
+                out.append(.token(param: param, system: nil, code: nil, text: text))
+            } else if o["code"] != nil {
+                addCoding(node, param, text: nil, &out)
+            } else if let value = o["value"]?.stringValue {
+                // Identifier or ContactPoint.
+                let typeText = o["type"]?["text"]?.stringValue
+                out.append(.token(param: param, system: o["system"]?.stringValue, code: value, text: typeText))
+            }
+        default: return
+        }
+    }
+
+    static func addCoding(_ coding: JSON, _ param: String, text: String?, _ out: inout [IndexEntry]) {
+        guard let code = coding["code"]?.stringValue else { return }
+        out.append(.token(param: param, system: coding["system"]?.stringValue, code: code,
+                          text: text ?? coding["display"]?.stringValue))
+    }
+
+    static func addDate(_ node: JSON, _ param: String, _ out: inout [IndexEntry]) {
+        switch node {
+        case .string(let s):
+            if let r = DateRange.parse(s) { out.append(.date(param: param, lo: r.lo, hi: r.hi)) }
+        case .object(let o):
+            if o["start"] != nil || o["end"] != nil {
+                // Period: an open end reaches to the end of time.
+                let lo = o["start"]?.stringValue.flatMap(DateRange.parse)?.lo ?? DateRange.minimum
+                let hi = o["end"]?.stringValue.flatMap(DateRange.parse)?.hi ?? DateRange.maximum
+                out.append(.date(param: param, lo: lo, hi: hi))
+            } else if let events = o["event"]?.arrayValue {
+                for e in events { addDate(e, param, &out) }
+            } else if let bounds = o["repeat"]?["boundsPeriod"] {
+                addDate(bounds, param, &out)
+            }
+        default: return
+        }
+    }
+
+    static func addQuantity(_ node: JSON, _ param: String, _ out: inout [IndexEntry]) {
+        guard case .object(let o) = node, let value = o["value"]?.doubleValue else { return }
+        let system = o["system"]?.stringValue
+        let code = o["code"]?.stringValue
+        out.append(.quantity(param: param, value: value, system: system, code: code ?? o["unit"]?.stringValue))
+        if let unit = o["unit"]?.stringValue, code != nil, unit != code {
+            // Also findable by the human unit without a system.
+            out.append(.quantity(param: param, value: value, system: nil, code: unit))
+        }
+    }
+
+    static func addReference(_ node: JSON, _ param: String, _ referenceType: String?, _ out: inout [IndexEntry]) {
+        switch node {
+        case .string(let s):
+            // canonical or uri used as a reference
+            out.append(.reference(param: param, targetType: nil, targetId: nil, url: s))
+        case .object(let o):
+            if let ref = o["reference"]?.stringValue {
+                if let parsed = ReferenceParser.parse(ref) {
+                    if let referenceType, parsed.type != referenceType { return }
+                    out.append(.reference(param: param, targetType: parsed.type, targetId: parsed.id, url: parsed.isAbsolute ? ref : nil))
+                } else if !ref.hasPrefix("#") {
+                    out.append(.reference(param: param, targetType: nil, targetId: nil, url: ref))
+                }
+            }
+            if let identifier = o["identifier"], let value = identifier["value"]?.stringValue {
+                out.append(.token(param: param + ":identifier", system: identifier["system"]?.stringValue, code: value, text: nil))
+            }
+        default: return
+        }
+    }
+}
+
+/// Splits `Type/id`, `Type/id/_history/v` and absolute `http://…/Type/id` references.
+public enum ReferenceParser {
+    public struct Parsed: Sendable, Equatable {
+        public var type: String
+        public var id: String
+        public var version: String?
+        public var isAbsolute: Bool
+    }
+
+    public static func parse(_ reference: String) -> Parsed? {
+        let parts = reference.split(separator: "/", omittingEmptySubsequences: false).map(String.init)
+        guard parts.count >= 2 else { return nil }
+        let absolute = reference.contains("://")
+        if parts.count >= 4, parts[parts.count - 2] == "_history" {
+            let type = parts[parts.count - 4], id = parts[parts.count - 3]
+            guard isType(type), isId(id) else { return nil }
+            return Parsed(type: type, id: id, version: parts[parts.count - 1], isAbsolute: absolute)
+        }
+        let type = parts[parts.count - 2], id = parts[parts.count - 1]
+        guard isType(type), isId(id) else { return nil }
+        return Parsed(type: type, id: id, version: nil, isAbsolute: absolute)
+    }
+
+    static func isType(_ s: String) -> Bool { ResourceTypes.all.contains(s) }
+
+    /// FHIR id: 1–64 of `[A-Za-z0-9.-]`.
+    public static func isId(_ s: String) -> Bool {
+        guard !s.isEmpty, s.utf8.count <= 64 else { return false }
+        return s.utf8.allSatisfy { ($0 >= 48 && $0 <= 57) || ($0 >= 65 && $0 <= 90) || ($0 >= 97 && $0 <= 122) || $0 == 45 || $0 == 46 }
+    }
+}

@@ -1,0 +1,174 @@
+import FHIRDefinitions
+import FHIRJSON
+import SQLKit
+
+extension Repository {
+    /// `GET [type]?…` and `POST [type]/_search`: a searchset Bundle with paging links.
+    /// - Parameters:
+    ///   - baseURL: the server base, for fullUrl and links (`http://host:port/fhir`).
+    public func search(type: String, parameters: [(String, String)], baseURL: String) async throws -> JSON {
+        try checkType(type)
+        let request = try SearchRequest(type: type, parameters: parameters)
+        _ = try whereClause(request)   // reports every problem before touching the database
+        return try await database.read { db in try await self.search(db, request, parameters: parameters, baseURL: baseURL) }
+    }
+
+    /// Ids of the current resources matching a query string (conditional create/update/delete, conditional references).
+    func matchingIds(_ db: any SQLDatabase, type: String, query: String) async throws -> [String] {
+        try checkType(type)
+        var request = try SearchRequest(type: type, parameters: SearchRequest.parseQuery(query))
+        guard !request.criteria.isEmpty else {
+            throw FHIRError(400, "invalid", "Conditional criteria '\(query)' have no search parameter")
+        }
+        request.count = SearchRequest.maxCount
+        let (sql, _) = try whereClause(request)
+        let rows = try await db.raw("SELECT r.res_id FROM resources r WHERE " + sql + " LIMIT \(literal: SearchRequest.maxCount)").all()
+        return try rows.map { try $0.decode(column: "res_id", as: String.self) }
+    }
+
+    func whereClause(_ request: SearchRequest) throws(FHIRError) -> (SQLQueryString, SearchSQL) {
+        let builder = SearchSQL(type: request.type, alias: "r")
+        var conditions: [SQLQueryString] = ["r.res_type = \(bind: request.type)", "r.deleted = 0"]
+        var issues: [OutcomeIssue] = request.problems
+        for c in request.criteria {
+            do throws(FHIRError) { conditions.append(try builder.condition(c)) } catch { issues += error.issues }
+        }
+        if !issues.isEmpty { throw FHIRError(status: 400, issues: issues) }
+        return (conditions.joined(separator: " AND "), builder)
+    }
+
+    func search(_ db: any SQLDatabase, _ request: SearchRequest, parameters: [(String, String)], baseURL: String) async throws -> JSON {
+        let (whereSQL, builder) = try whereClause(request)
+        var total: Int?
+        if request.summaryCount || request.total == .accurate || request.total == .estimate {
+            let rows = try await db.raw("SELECT COUNT(*) AS n FROM resources r WHERE " + whereSQL).all()
+            total = try rows.first?.decode(column: "n", as: Int.self)
+        }
+        var bundle = JSONObject()
+        bundle["resourceType"] = "Bundle"
+        bundle["id"] = .string(Self.newId())
+        bundle["meta"] = ["lastUpdated": .string(Instant.now().iso)]
+        bundle["type"] = "searchset"
+        if let total { bundle["total"] = .number(String(total)) }
+        let selfQuery = Self.encodeQuery(parameters.filter { $0.0 != "_cursor" && $0.0 != "_offset" })
+        var links: [JSON] = [Self.link("self", "\(baseURL)/\(request.type)?\(Self.encodeQuery(parameters))")]
+        if request.summaryCount || request.count == 0 {
+            bundle["link"] = .array(links)
+            return .object(bundle)
+        }
+
+        // Page: keyset on seq for the default order (stable while others write), offset with an explicit _sort.
+        var sql: SQLQueryString = "SELECT r.seq, r.res_id, r.version_id, r.content FROM resources r WHERE " + whereSQL
+        if request.sort.isEmpty {
+            if let cursor = request.cursor { sql = sql + " AND r.seq > \(bind: cursor)" }
+            sql = sql + " ORDER BY r.seq"
+        } else {
+            let orders = request.sort.map { s -> SQLQueryString in
+                builder.sortExpression(s.code, descending: s.descending) + (s.descending ? " DESC" : " ASC")
+            }
+            sql = sql + " ORDER BY " + orders.joined(separator: ", ") + ", r.seq"
+        }
+        sql = sql + " LIMIT \(literal: request.count + 1)"
+        if !request.sort.isEmpty && request.offset > 0 { sql = sql + " OFFSET \(literal: request.offset)" }
+        let rows = try await db.raw(sql).all()
+        var entries: [JSON] = []
+        var seqs: [Int64] = []
+        var matchRefs: [(String, String)] = []
+        for row in rows.prefix(request.count) {
+            let seq = try row.decode(column: "seq", as: Int64.self)
+            let id = try row.decode(column: "res_id", as: String.self)
+            let json = try JSONParser.parse(try row.decode(column: "content", as: String.self))
+            seqs.append(seq)
+            matchRefs.append((request.type, id))
+            entries.append(Self.entry(baseURL, request.type, id, shape(json, request), mode: "match"))
+        }
+        if rows.count > request.count {
+            let next: String
+            if request.sort.isEmpty {
+                next = "\(selfQuery)\(selfQuery.isEmpty ? "" : "&")_cursor=\(seqs.last ?? 0)"
+            } else {
+                next = "\(selfQuery)\(selfQuery.isEmpty ? "" : "&")_offset=\(request.offset + request.count)"
+            }
+            links.append(Self.link("next", "\(baseURL)/\(request.type)?\(next)"))
+        }
+        if request.cursor != nil || request.offset > 0 {
+            links.append(Self.link("first", "\(baseURL)/\(request.type)?\(selfQuery)"))
+        }
+        bundle["link"] = .array(links)
+        entries += try await included(db, request, seqs: seqs, matches: matchRefs, baseURL: baseURL)
+        bundle["entry"] = .array(entries)
+        if entries.isEmpty { bundle["entry"] = nil }
+        return .object(bundle)
+    }
+
+    /// `_include` and `_revinclude` resources for a page of matches, each once.
+    func included(_ db: any SQLDatabase, _ request: SearchRequest, seqs: [Int64], matches: [(String, String)], baseURL: String) async throws -> [JSON] {
+        guard !seqs.isEmpty, !(request.includes.isEmpty && request.revincludes.isEmpty) else { return [] }
+        var seen = Set(matches.map { $0.0 + "/" + $0.1 })
+        var out: [JSON] = []
+        for inc in request.includes where inc.sourceType == request.type {
+            var sql: SQLQueryString = "SELECT DISTINCT target_type, target_id FROM sp_reference WHERE seq IN (\(binds: seqs)) AND param = \(bind: inc.param) AND target_id IS NOT NULL"
+            if let t = inc.targetType { sql = sql + " AND target_type = \(bind: t)" }
+            let targets = try await db.raw(sql).all().map { (try $0.decode(column: "target_type", as: String.self), try $0.decode(column: "target_id", as: String.self)) }
+            for (t, id) in targets where seen.insert(t + "/" + id).inserted {
+                if let r = try await readCurrent(db, type: t, id: id) {
+                    out.append(Self.entry(baseURL, t, id, shape(r.json, request), mode: "include"))
+                }
+            }
+        }
+        for rev in request.revincludes {
+            let ids = matches.map(\.1)
+            var sql: SQLQueryString = """
+                SELECT r.res_id, r.content FROM resources r WHERE r.res_type = \(bind: rev.sourceType) AND r.deleted = 0 AND r.seq IN
+                (SELECT seq FROM sp_reference WHERE res_type = \(bind: rev.sourceType) AND param = \(bind: rev.param)
+                 AND target_type = \(bind: request.type) AND target_id IN (\(binds: ids)))
+                """
+            sql = sql + " LIMIT \(literal: SearchRequest.maxCount)"
+            for row in try await db.raw(sql).all() {
+                let id = try row.decode(column: "res_id", as: String.self)
+                guard seen.insert(rev.sourceType + "/" + id).inserted else { continue }
+                let json = try JSONParser.parse(try row.decode(column: "content", as: String.self))
+                out.append(Self.entry(baseURL, rev.sourceType, id, shape(json, request), mode: "include"))
+            }
+        }
+        return out
+    }
+
+    /// Applies `_elements` and `_summary=text|data` to a resource, marking it SUBSETTED.
+    func shape(_ json: JSON, _ request: SearchRequest) -> JSON {
+        guard case .object(let o) = json else { return json }
+        var keep: Set<String>?
+        if let elements = request.elements { keep = Set(elements).union(["resourceType", "id", "meta"]) }
+        switch request.summary {
+        case "text": keep = ["resourceType", "id", "meta", "text"]
+        case "data": keep = Set(o.keys).subtracting(["text"])
+        default: break
+        }
+        guard let keep else { return json }
+        var out = JSONObject(o.members.filter { keep.contains($0.key) })
+        var meta = out["meta"]?.objectValue ?? JSONObject()
+        var tags = meta["tag"]?.arrayValue ?? []
+        tags.append(["system": "http://terminology.hl7.org/CodeSystem/v3-ObservationValue", "code": "SUBSETTED"])
+        meta["tag"] = .array(tags)
+        out["meta"] = .object(meta)
+        return .object(out)
+    }
+
+    static func entry(_ baseURL: String, _ type: String, _ id: String, _ resource: JSON, mode: String) -> JSON {
+        ["fullUrl": .string("\(baseURL)/\(type)/\(id)"), "resource": resource, "search": ["mode": .string(mode)]]
+    }
+
+    static func link(_ relation: String, _ url: String) -> JSON {
+        ["relation": .string(relation), "url": .string(url)]
+    }
+
+    static func encodeQuery(_ parameters: [(String, String)]) -> String {
+        var allowed = CharacterSet.urlQueryAllowed
+        allowed.remove(charactersIn: "&=+#")
+        return parameters.map { k, v in
+            (k.addingPercentEncoding(withAllowedCharacters: allowed) ?? k) + "=" + (v.addingPercentEncoding(withAllowedCharacters: allowed) ?? v)
+        }.joined(separator: "&")
+    }
+}
+
+import Foundation

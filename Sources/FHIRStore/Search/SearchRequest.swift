@@ -1,0 +1,146 @@
+import FHIRDefinitions
+import Foundation
+
+/// A parsed search: the criteria (ANDed; each with ORed values) and the result controls.
+public struct SearchRequest: Sendable {
+    public struct Criterion: Sendable {
+        /// The parameter code as written (`subject`, `_id`).
+        public var code: String
+        public var modifier: String?
+        /// One level of chaining: `subject:Patient.name` → code `subject`, chain (`Patient`?, `name`, its modifier).
+        public var chain: (targetType: String?, code: String, modifier: String?)?
+        public var values: [String]
+    }
+
+    public enum Total: String, Sendable { case none, estimate, accurate }
+
+    public var type: String
+    public var criteria: [Criterion] = []
+    public var count = 20
+    public var offset = 0
+    /// Keyset cursor: only resources with `seq` above it (default order).
+    public var cursor: Int64?
+    public var sort: [(code: String, descending: Bool)] = []
+    public var includes: [(sourceType: String, param: String, targetType: String?)] = []
+    public var revincludes: [(sourceType: String, param: String, targetType: String?)] = []
+    public var summaryCount = false
+    public var summary: String?
+    public var elements: [String]?
+    public var total: Total = .accurate
+
+    public static let maxCount = 1000
+    /// Problems found while parsing; reported together with those found while building the query.
+    public var problems: [OutcomeIssue] = []
+
+    /// Parses `name=value` pairs (already URL-decoded). Unknown parameters and bad values are 400s listing every problem.
+    public init(type: String, parameters: [(String, String)]) throws(FHIRError) {
+        self.type = type
+        var issues: [OutcomeIssue] = []
+        let known = SearchParameters.forType(type)
+        for (rawName, value) in parameters {
+            switch rawName {
+            case "_count":
+                if let n = Int(value), n >= 0 { count = min(n, Self.maxCount) } else { issues.append(Self.bad(rawName, value, "a non-negative integer")) }
+            case "_offset":
+                if let n = Int(value), n >= 0 { offset = n } else { issues.append(Self.bad(rawName, value, "a non-negative integer")) }
+            case "_cursor":
+                if let n = Int64(value) { cursor = n } else { issues.append(Self.bad(rawName, value, "a cursor from a next link")) }
+            case "_sort":
+                for part in value.split(separator: ",") {
+                    let desc = part.hasPrefix("-")
+                    let code = String(desc ? part.dropFirst() : part)
+                    if code == "_id" || code == "_lastUpdated" || known[code] != nil { sort.append((code, desc)) }
+                    else { issues.append(OutcomeIssue(code: "not-supported", diagnostics: "Cannot sort \(type) by unknown parameter '\(code)'", expression: "_sort")) }
+                }
+            case "_include", "_revinclude":
+                let parts = value.split(separator: ":").map(String.init)
+                guard parts.count >= 2, SearchParameters.forType(parts[0])[parts[1]]?.type == .reference else {
+                    issues.append(Self.bad(rawName, value, "SourceType:referenceParameter[:TargetType]"))
+                    continue
+                }
+                let spec = (parts[0], parts[1], parts.count > 2 ? parts[2] : nil)
+                if rawName == "_include" { includes.append(spec) } else { revincludes.append(spec) }
+            case "_summary":
+                switch value {
+                case "count": summaryCount = true
+                case "false", "data", "text": summary = value
+                default: issues.append(OutcomeIssue(code: "not-supported", diagnostics: "_summary=\(value) is not supported; use count, data, text or false", expression: "_summary"))
+                }
+            case "_elements":
+                elements = value.split(separator: ",").map { String($0).trimmingCharacters(in: .whitespaces) }
+            case "_total":
+                if let t = Total(rawValue: value) { total = t } else { issues.append(Self.bad(rawName, value, "none, estimate or accurate")) }
+            case "_format", "_pretty":
+                continue
+            default:
+                do throws(FHIRError) {
+                    criteria.append(try Self.criterion(rawName, value, type: type, known: known))
+                } catch {
+                    issues.append(contentsOf: error.issues)
+                }
+            }
+        }
+        problems = issues
+    }
+
+    static func bad(_ name: String, _ value: String, _ expected: String) -> OutcomeIssue {
+        OutcomeIssue(code: "invalid", diagnostics: "Invalid value '\(value)' for \(name): expected \(expected)", expression: name)
+    }
+
+    static func criterion(_ rawName: String, _ value: String, type: String, known: [String: SearchParameterDefinition]) throws(FHIRError) -> Criterion {
+        var head = rawName
+        var chainPart: Substring?
+        if let dot = rawName.firstIndex(of: ".") {
+            head = String(rawName[..<dot])
+            chainPart = rawName[rawName.index(after: dot)...]
+        }
+        let nameParts = head.split(separator: ":", maxSplits: 1).map(String.init)
+        let code = nameParts.first ?? head
+        let modifier = nameParts.count > 1 ? nameParts[1] : nil
+        guard code == "_id" || code == "_lastUpdated" || known[code] != nil else {
+            throw FHIRError(400, "not-supported", "Unknown search parameter '\(code)' for \(type)", expression: rawName)
+        }
+        let values = Self.splitValues(value)
+        if let chainPart {
+            guard known[code]?.type == .reference else {
+                throw FHIRError(400, "invalid", "Only reference parameters can be chained; '\(code)' is not one", expression: rawName)
+            }
+            if chainPart.contains(".") {
+                throw FHIRError(400, "not-supported", "Only one level of chaining is supported", expression: rawName)
+            }
+            let chainParts = chainPart.split(separator: ":", maxSplits: 1).map(String.init)
+            return Criterion(code: code, modifier: nil, chain: (modifier, chainParts[0], chainParts.count > 1 ? chainParts[1] : nil), values: values)
+        }
+        return Criterion(code: code, modifier: modifier, chain: nil, values: values)
+    }
+
+    /// Splits a value on unescaped commas (`\,` stays a comma).
+    static func splitValues(_ value: String) -> [String] {
+        var out: [String] = []
+        var current = ""
+        var escaped = false
+        for c in value {
+            if escaped { current.append(c); escaped = false; continue }
+            if c == "\\" { escaped = true; continue }
+            if c == "," { out.append(current); current = ""; continue }
+            current.append(c)
+        }
+        out.append(current)
+        return out
+    }
+
+    /// Parses a URL query string (`a=1&b=2`), percent-decoding names and values.
+    /// `+` means a space only in form bodies (POST `_search`); in a URL it is kept, so that
+    /// unencoded time zones like `2024-01-01T00:00:00+05:00` still work.
+    public static func parseQuery(_ query: String, formEncoded: Bool = false) -> [(String, String)] {
+        func decode(_ s: String) -> String {
+            let t = formEncoded ? s.replacingOccurrences(of: "+", with: " ") : s
+            return t.removingPercentEncoding ?? t
+        }
+        return query.split(separator: "&").compactMap { pair in
+            let kv = pair.split(separator: "=", maxSplits: 1).map(String.init)
+            guard let k = kv.first.map(decode), !k.isEmpty else { return nil }
+            return (k, kv.count > 1 ? decode(kv[1]) : "")
+        }
+    }
+}

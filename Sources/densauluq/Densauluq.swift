@@ -1,0 +1,36 @@
+import ArgumentParser
+import FHIRStore
+import Foundation
+import Logging
+
+@main
+struct Densauluq: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "densauluq",
+        abstract: "Densauluq: the national digital-health platform core (FHIR R4 server).",
+        subcommands: [Serve.self, Migrate.self, Import.self],
+        defaultSubcommand: Serve.self
+    )
+}
+
+/// Options shared by every command that opens the database.
+struct DatabaseOptions: ParsableArguments {
+    @Option(name: .long, help: "Database URL: postgres://user:pass@host:port/db, or a SQLite file path (default: $DENSAULUQ_DATABASE_URL or densauluq.sqlite).")
+    var database: String?
+
+    var configuration: DatabaseConfiguration {
+        DatabaseConfiguration(url: database ?? ProcessInfo.processInfo.environment["DENSAULUQ_DATABASE_URL"])
+    }
+
+    /// Opens the database and brings its schema up to date.
+    func open(logger: Logger) async throws -> Database {
+        let db = try Database(configuration, logger: logger)
+        do {
+            try await Migrations.run(on: db)
+        } catch {
+            await db.shutdown()
+            throw ValidationError("Cannot open \(configuration): \(String(reflecting: error))")
+        }
+        return db
+    }
+}

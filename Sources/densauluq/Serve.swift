@@ -1,0 +1,28 @@
+import ArgumentParser
+import FHIRServer
+import FHIRStore
+import Foundation
+import Hummingbird
+import Logging
+
+struct Serve: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Run the HTTP server (FHIR API under /fhir).")
+
+    @OptionGroup var db: DatabaseOptions
+    @Option(help: "Address to listen on.") var host = "127.0.0.1"
+    @Option(help: "Port to listen on.") var port = 8080
+    @Option(help: "Public base URL of the FHIR API, when behind a proxy (default: from the Host header).") var baseURL: String?
+    @Option(help: "Log level: trace, debug, info, notice, warning, error.") var logLevel = "info"
+
+    func run() async throws {
+        var logger = Logger(label: "densauluq")
+        logger.logLevel = Logger.Level(rawValue: logLevel) ?? .info
+        let database = try await db.open(logger: logger)
+        logger.info("database ready", metadata: ["database": "\(db.configuration)"])
+        let repository = Repository(database: database, logger: logger)
+        let app = ServerApplication.make(repository: repository, host: host, port: port, logger: logger, publicBaseURL: baseURL)
+        print("Densauluq listening on http://\(host):\(port) — FHIR API at http://\(host):\(port)/fhir")
+        try await app.runService()
+        await database.shutdown()
+    }
+}

@@ -1,0 +1,70 @@
+import FHIRJSON
+import FHIRStore
+import Testing
+
+@Suite struct TransactionTests {
+    static let bundle = #"""
+    {"resourceType":"Bundle","type":"transaction","entry":[
+      {"fullUrl":"urn:uuid:11111111-1111-1111-1111-111111111111","resource":{"resourceType":"Organization","name":"Poliklinika 5","identifier":[{"system":"urn:org","value":"P5"}]},
+       "request":{"method":"POST","url":"Organization","ifNoneExist":"identifier=urn:org|P5"}},
+      {"fullUrl":"urn:uuid:22222222-2222-2222-2222-222222222222","resource":{"resourceType":"Patient","name":[{"family":"Abaeva"}],"managingOrganization":{"reference":"urn:uuid:11111111-1111-1111-1111-111111111111"}},
+       "request":{"method":"POST","url":"Patient"}},
+      {"resource":{"resourceType":"Observation","status":"final","code":{"coding":[{"system":"http://loinc.org","code":"8867-4"}]},
+        "subject":{"reference":"urn:uuid:22222222-2222-2222-2222-222222222222"},"performer":[{"reference":"Organization?identifier=urn:org|P5"}],"valueQuantity":{"value":72,"unit":"/min"}},
+       "request":{"method":"POST","url":"Observation"}}
+    ]}
+    """#
+
+    @Test(arguments: TestDatabase.available)
+    func transactionRewritesReferencesAndIsAtomic(_ db: TestDatabase) async throws {
+        try await db.withRepository { repo in
+            let response = try await repo.process(bundle: json(Self.bundle), baseURL: base)
+            #expect(response["type"]?.stringValue == "transaction-response")
+            let entries = response["entry"]?.arrayValue ?? []
+            #expect(entries.count == 3)
+            #expect(entries.allSatisfy { $0["response"]?["status"]?.stringValue == "201 Created" })
+            let obs = try await search(repo, "Observation", "code=http://loinc.org|8867-4")
+            let o = obs["entry"]?.arrayValue?.first?["resource"]
+            let patientRef = o?["subject"]?["reference"]?.stringValue ?? ""
+            #expect(patientRef.hasPrefix("Patient/") && !patientRef.contains("urn:uuid"))
+            #expect(o?["performer"]?.arrayValue?.first?["reference"]?.stringValue?.hasPrefix("Organization/") == true)
+
+            // Again: the conditional create matches, so no second organisation.
+            let second = try await repo.process(bundle: json(Self.bundle), baseURL: base)
+            #expect(second["entry"]?.arrayValue?.first?["response"]?["status"]?.stringValue == "200 OK")
+            let orgs = try await search(repo, "Organization", "_summary=count")
+            #expect(orgs["total"]?.numberLiteral == "1")
+
+            // One bad entry: nothing of the bundle is stored.
+            let bad = Self.bundle.replacingOccurrences(of: #""status":"final""#, with: #""status":"finished-ish""#)
+            let before = try await search(repo, "Patient", "_summary=count")["total"]?.numberLiteral
+            do {
+                _ = try await repo.process(bundle: json(bad), baseURL: base)
+                Issue.record("bad transaction accepted")
+            } catch let e as FHIRError {
+                #expect(e.status == 422)
+                #expect(e.issues.contains { $0.expression == "Bundle.entry[2].resource.status" })
+            }
+            let after = try await search(repo, "Patient", "_summary=count")["total"]?.numberLiteral
+            #expect(before == after)
+
+            // A failure in the database phase (dangling reference) rolls back the entries already written.
+            let dangling = #"{"resourceType":"Bundle","type":"transaction","entry":[{"resource":{"resourceType":"Patient","name":[{"family":"Rollback"}]},"request":{"method":"POST","url":"Patient"}},{"resource":{"resourceType":"Observation","status":"final","code":{"text":"x"},"subject":{"reference":"Patient/missing"}},"request":{"method":"POST","url":"Observation"}}]}"#
+            await #expect(throws: FHIRError.self) { _ = try await repo.process(bundle: json(dangling), baseURL: base) }
+            #expect(ids(try await search(repo, "Patient", "family=Rollback")).isEmpty)
+        }
+    }
+
+    @Test(arguments: TestDatabase.available)
+    func batchEntriesSucceedOrFailOnTheirOwn(_ db: TestDatabase) async throws {
+        try await db.withRepository { repo in
+            let batch = #"{"resourceType":"Bundle","type":"batch","entry":[{"resource":{"resourceType":"Patient","name":[{"family":"Good"}]},"request":{"method":"POST","url":"Patient"}},{"resource":{"resourceType":"Patient","gender":"nope"},"request":{"method":"POST","url":"Patient"}},{"request":{"method":"GET","url":"Patient?family=Good"}}]}"#
+            let response = try await repo.process(bundle: json(batch), baseURL: base)
+            let statuses = (response["entry"]?.arrayValue ?? []).compactMap { $0["response"]?["status"]?.stringValue }
+            #expect(statuses.count == 3)
+            #expect(statuses[0] == "201 Created")
+            #expect(statuses[1] == "422")
+            #expect(response["entry"]?.arrayValue?[2]["resource"]?["total"]?.numberLiteral == "1")
+        }
+    }
+}
