@@ -41,6 +41,7 @@ final class CompiledElement: Sendable {
     /// The choice variant the element stands for: its own name, or for a companion the primitive's name.
     var variantName: String { isCompanion ? (partnerName ?? name) : name }
 
+    /// Makes an element (all fields as described above).
     init(name: String, typeName: String, category: Category, isArray: Bool, enumValues: EnumValues?,
          isCompanion: Bool, partnerName: String?, choiceGroup: Int, requiredBit: Int) {
         self.name = name
@@ -62,11 +63,13 @@ struct EnumValues: Sendable {
     let list: [String]
     private let set: Set<String>?
 
+    /// Wraps the schema's values.
     init(_ values: [String]) {
         list = values
         set = values.count > 12 ? Set(values) : nil
     }
 
+    /// Whether `value` is one of the allowed codes.
     func contains(_ value: String) -> Bool {
         if let set { return set.contains(value) }
         for v in list where v == value { return true }
@@ -91,6 +94,7 @@ final class CompiledType: Sendable {
     /// The choice groups by their FHIR name (`value[x]`).
     let choiceGroups: [String]
 
+    /// Makes a type and its index by key.
     init(name: String, isResource: Bool, elements: [CompiledElement], required: [String], choiceGroups: [String]) {
         self.name = name
         self.isResource = isResource
@@ -107,6 +111,7 @@ final class CompiledType: Sendable {
 
 /// A compiled regular expression; `NSRegularExpression` is immutable and documented as safe to share.
 struct SharedRegex: @unchecked Sendable {
+    /// The compiled, anchored pattern.
     let regex: NSRegularExpression
 
     /// Whether all of `text` matches (the pattern is compiled anchored).
@@ -138,6 +143,7 @@ final class CompiledSchema: Sendable {
         "ClinicalImpression_Finding.item", "PaymentReconciliation.payment", "Task.instantiates",
     ]
 
+    /// Compiles every complex type, backbone element and resource of the ``ElementTable``.
     private init() {
         var patterns: [SharedRegex] = []
         var primitiveCache: [String: CompiledElement.Category] = [:]
@@ -186,7 +192,7 @@ final class CompiledSchema: Sendable {
     }
 
     /// Compiles `^...$` (or a bare pattern) so that it must match the whole text.
-    private static func anchoredRegex(_ pattern: String) -> SharedRegex? {
+    static func anchoredRegex(_ pattern: String) -> SharedRegex? {
         var body = Substring(pattern)
         if body.hasPrefix("^") { body = body.dropFirst() }
         if body.hasSuffix("$") && !body.hasSuffix("\\$") { body = body.dropLast() }
@@ -220,6 +226,7 @@ final class CompiledSchema: Sendable {
         return result
     }
 
+    /// Turns one table definition into a ``CompiledType``; `category` resolves element types.
     private static func compile(_ def: TypeDefinition, category: (String) -> CompiledElement.Category) -> CompiledType {
         let choicePrefix = choicePrefixes(def)
         var groups: [String] = []
@@ -227,16 +234,29 @@ final class CompiledSchema: Sendable {
         var requiredBit: [String: Int] = [:]
         for (i, name) in def.required.enumerated() where i < 64 { requiredBit[name] = i }
 
+        // The R4 JSON schema leaves out the `_name` companion of most `canonical` elements (those with a
+        // target profile, such as `Meta.profile` and `MeasureReport.measure`), although FHIR JSON allows
+        // one for every primitive but `xhtml`. Such companions are added here. `id` elements keep none:
+        // element ids (and the resource id, in the schema) take no extensions.
+        let declared: [ElementDefinition] = def.elementOrder.compactMap { def.elements[$0] }
+        var definitions = declared
+        var names = Set(def.elementOrder)
+        for e in declared where !e.name.hasPrefix("_") && e.name != "id" && e.type != "xhtml" && !names.contains("_" + e.name) {
+            guard let t = ElementTable.type(e.type), t.kind == .primitive else { continue }
+            definitions.append(ElementDefinition(name: "_" + e.name, type: "Element", isArray: e.isArray, enumValues: nil))
+            names.insert("_" + e.name)
+        }
+
         var elements: [CompiledElement] = []
-        for name in def.elementOrder {
-            guard let e = def.elements[name] else { continue }
+        for e in definitions {
+            let name = e.name
             let isCompanion = name.hasPrefix("_")
             let base = isCompanion ? String(name.dropFirst()) : name
             let cat = category(e.type)
             var partner: String?
             if isCompanion {
                 partner = base
-            } else if case .primitive = cat, def.elements["_" + name] != nil {
+            } else if case .primitive = cat, names.contains("_" + name) {
                 partner = "_" + name
             }
             var group = -1

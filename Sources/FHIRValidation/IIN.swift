@@ -38,7 +38,9 @@ public enum IIN {
         case centuryCode
     }
 
+    /// Weights of the first check-digit round.
     private static let firstWeights = [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11]
+    /// Weights of the second round, used when the first gives 10.
     private static let secondWeights = [3, 4, 5, 6, 7, 8, 9, 10, 11, 1, 2]
 
     /// The check digit for the first 11 digits, or nil when the number can never be issued.

@@ -7,24 +7,39 @@
 
 /// How a primitive value's text is checked.
 enum PrimitiveFormat: Sendable, Equatable {
+    /// `true`/`false` (only the JSON kind is checked).
     case boolean
+    /// 32-bit signed whole number.
     case integer
+    /// 1 to 2147483647.
     case positiveInt
+    /// 0 to 2147483647.
     case unsignedInt
+    /// A JSON number literal.
     case decimal
+    /// `YYYY`, `YYYY-MM` or `YYYY-MM-DD`, a real date.
     case date
+    /// A date, or a full date and time with zone.
     case dateTime
+    /// A full date and time with seconds and zone.
     case instant
+    /// `hh:mm:ss[.f+]`.
     case time
+    /// 1–64 of `A-Za-z0-9-.`.
     case id
+    /// No leading, trailing or doubled whitespace.
     case code
     /// `uri`, `url` and `canonical`: no whitespace.
     case uri
+    /// `urn:oid:` and a dotted OID.
     case oid
+    /// `urn:uuid:` and a lower-case UUID.
     case uuid
+    /// Base64 text.
     case base64Binary
     /// `string` and `markdown`.
     case string
+    /// A narrative `<div>`.
     case xhtml
     /// A primitive with a schema pattern that has no hand-written checker: the index of its compiled
     /// regular expression in ``CompiledSchema/patterns``.
@@ -33,7 +48,14 @@ enum PrimitiveFormat: Sendable, Equatable {
     case unchecked
 
     /// The JSON kind the value must have.
-    enum JSONKind: Sendable { case string, number, boolean }
+    enum JSONKind: Sendable {
+        /// A JSON string.
+        case string
+        /// A JSON number.
+        case number
+        /// JSON `true` or `false`.
+        case boolean
+    }
 
     /// The format for the R4 primitive `name`, or nil when there is no hand-written checker.
     static func builtIn(_ name: String) -> PrimitiveFormat? {
@@ -132,6 +154,7 @@ enum FormatCheck {
 
     // MARK: - Bytes
 
+    /// Whether `c` is an ASCII digit.
     @inline(__always) static func isDigit(_ c: UInt8) -> Bool { c &- 0x30 < 10 }
 
     /// ASCII whitespace as regular expressions' `\s` sees it.

@@ -40,19 +40,26 @@ public struct ResourceValidator: Sendable {
 /// One validation run: walks the JSON tree, keeping the path to the current value so that a
 /// location is only turned into text when there is an issue to report.
 private struct Walker {
+    /// The compiled tables.
     let schema: CompiledSchema
+    /// The problems found so far.
     var issues: [ValidationIssue] = []
     /// The first step of every location: the root resource type.
     var root = "Resource"
+    /// The keys and array indexes from the root to the current value.
     var path: [Segment] = []
     /// How many `contained` lists the walk is inside.
     var containedDepth = 0
 
+    /// One step of a location.
     enum Segment {
+        /// `.name`
         case key(String)
+        /// `[3]`
         case index(Int)
     }
 
+    /// Starts a run over `schema`.
     init(schema: CompiledSchema) {
         self.schema = schema
         path.reserveCapacity(16)
@@ -87,6 +94,7 @@ private struct Walker {
         return root
     }
 
+    /// Records an issue at `location`, or at the current path.
     mutating func report(_ code: String, _ message: String, at location: String? = nil,
                          severity: ValidationIssue.Severity = .error) {
         issues.append(ValidationIssue(severity: severity, code: code, message: message,
@@ -101,6 +109,7 @@ private struct Walker {
 
     // MARK: Resources
 
+    /// Checks the value given to ``ResourceValidator/validate(_:)``.
     mutating func validateRoot(_ resource: JSON) {
         guard case .object(let object) = resource else {
             report(ValidationIssue.Code.invalid,
@@ -175,6 +184,7 @@ private struct Walker {
         }
     }
 
+    /// Reports a key that is not an element of `type`.
     mutating func reportUnknown(_ key: String, in type: CompiledType) {
         if key == "resourceType" {
             report(ValidationIssue.Code.structure,
@@ -187,6 +197,7 @@ private struct Walker {
         }
     }
 
+    /// Reports each required element of `type` whose bit is not in `seen`.
     mutating func reportMissing(_ type: CompiledType, object: JSONObject, seen: UInt64) {
         for (i, name) in type.required.enumerated() {
             let present: Bool
@@ -268,6 +279,7 @@ private struct Walker {
         }
     }
 
+    /// The message for a `null` value of `element`.
     func nullMessage(_ element: CompiledElement, inArray: Bool) -> String {
         if inArray && (element.isCompanion || element.partnerName != nil) {
             let partner = element.partnerName ?? "_" + element.name
@@ -324,6 +336,7 @@ private struct Walker {
 
     // MARK: Primitives
 
+    /// Checks a primitive value: JSON kind, emptiness, value set, then format.
     mutating func validatePrimitive(_ value: JSON, element: CompiledElement, format: PrimitiveFormat,
                                     kind: PrimitiveFormat.JSONKind) {
         switch (kind, value) {
@@ -355,6 +368,7 @@ private struct Walker {
         }
     }
 
+    /// Reports a code outside the element's value set, listing the allowed codes.
     mutating func reportCode(_ code: String, element: CompiledElement, allowed: EnumValues) {
         let list = allowed.list.count <= 12
             ? allowed.list.map { "'\($0)'" }.joined(separator: ", ")
@@ -363,6 +377,7 @@ private struct Walker {
                "\(Self.quoted(code)) is not a valid code for '\(element.name)': expected one of \(list)")
     }
 
+    /// Checks the text of a primitive (the literal for numbers) against its format.
     mutating func checkFormat(_ text: String, element: CompiledElement, format: PrimitiveFormat) {
         let failure: FormatFailure?
         if case .pattern(let i) = format {

@@ -40,11 +40,17 @@ public struct ValidationIssue: Sendable, Equatable, CustomStringConvertible {
 extension ValidationIssue {
     /// Issue-type codes used by this module.
     enum Code {
+        /// Unknown element, wrong JSON shape or kind, empty or null value, choice conflict.
         static let structure = "structure"
+        /// A required element is missing.
         static let required = "required"
+        /// A primitive value is not in the format of its type.
         static let value = "value"
+        /// The content is not a resource of a known type.
         static let invalid = "invalid"
+        /// A code is not in its value set.
         static let codeInvalid = "code-invalid"
+        /// A rule across elements, such as the ИИН matching the birth date, is broken.
         static let businessRule = "business-rule"
     }
 }

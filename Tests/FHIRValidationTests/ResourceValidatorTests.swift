@@ -120,6 +120,48 @@ struct ResourceValidatorTests {
         ], "\(issues)")
     }
 
+    @Test("Choice groups come from the table; look-alike separate elements are not choices")
+    func choiceGroups() {
+        // Observation.effective[x]: a dateTime and a Period together are a conflict.
+        let both = validator.validate(json(#"""
+        {"resourceType": "Observation", "status": "final", "code": {"text": "x"},
+         "effectiveDateTime": "2020-01-01", "effectivePeriod": {"start": "2020-01-01"}}
+        """#))
+        #expect(summary(both) == ["structure Observation.effectivePeriod"])
+        // A choice primitive with its companion is one variant; a companion of another variant is not.
+        let companion = validator.validate(json(#"""
+        {"resourceType": "Observation", "status": "final", "code": {"text": "x"},
+         "valueString": "a", "_valueString": {"id": "v"}}
+        """#))
+        #expect(companion.isEmpty, "\(companion)")
+        let otherCompanion = validator.validate(json(#"""
+        {"resourceType": "Observation", "status": "final", "code": {"text": "x"},
+         "valueString": "a", "_valueBoolean": {"id": "v"}}
+        """#))
+        #expect(summary(otherCompanion) == ["structure Observation._valueBoolean"])
+        // Task.instantiatesCanonical and Task.instantiatesUri are separate elements in R4, as are
+        // PaymentReconciliation.paymentDate and paymentIdentifier.
+        let task = validator.validate(json(#"""
+        {"resourceType": "Task", "status": "draft", "intent": "order",
+         "instantiatesCanonical": "http://example.org/PlanDefinition/p", "instantiatesUri": "http://example.org/protocol"}
+        """#))
+        #expect(task.isEmpty, "\(task)")
+        let payment = validator.validate(json(#"""
+        {"resourceType": "PaymentReconciliation", "status": "active", "created": "2020-01-01", "paymentDate": "2020-01-01",
+         "paymentAmount": {"value": 10, "currency": "KZT"}, "paymentIdentifier": {"value": "42"}}
+        """#))
+        #expect(payment.isEmpty, "\(payment)")
+    }
+
+    @Test("Meta.profile may carry _profile extensions (the R4 schema omits that companion)")
+    func canonicalCompanion() {
+        let issues = validator.validate(json(#"""
+        {"resourceType": "Patient", "meta": {"profile": ["http://example.org/p", null],
+         "_profile": [null, {"extension": [{"url": "http://example.org/why", "valueString": "absent"}]}]}}
+        """#))
+        #expect(issues.isEmpty, "\(issues)")
+    }
+
     @Test("A status outside its value set is code-invalid")
     func badStatus() {
         let issues = validator.validate(json(#"{"resourceType": "Observation", "status": "done", "code": {"text": "x"}}"#))
