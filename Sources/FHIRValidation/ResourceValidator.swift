@@ -23,7 +23,8 @@ import FHIRJSON
 public struct ResourceValidator: Sendable {
     private let schema: CompiledSchema
 
-    /// A validator over the R4 tables. The tables are compiled once per process, on first use.
+    /// A validator over the R4 tables. The tables are parsed and compiled once per process, by the
+    /// first `init()` (about 60 ms); a server should create one at startup so no request pays for it.
     public init() {
         schema = CompiledSchema.shared
     }
