@@ -21,48 +21,118 @@ extension Repository {
                           content: try row.decode(column: "content", as: String.self))
     }
 
+    /// One resource version to write.
+    struct PendingWrite: Sendable {
+        var type: String
+        var id: String
+        var resource: JSON
+        /// `If-Match`: the version the client last saw; a different current version is a 412.
+        var expectedVersion: Int?
+        /// The id was just minted by the server, so there is no current row to look up.
+        var knownNew = false
+        /// Write nothing when the content equals the current version's.
+        var skipUnchanged = true
+    }
+
     /// Writes a new version of `type/id` with `resource` as content (create or update).
-    /// - Parameter expectedVersion: the version the client last saw (`If-Match`); a different current version is a 412.
     func writeVersion(_ db: any SQLDatabase, type: String, id: String, resource: JSON, expectedVersion: Int? = nil,
                       skipUnchanged: Bool = true, now: Instant = .now()) async throws -> WriteOutcome {
-        let current = try await currentRow(db, type, id, forUpdate: true)
-        if let expectedVersion, current?.version != expectedVersion {
-            throw FHIRError(412, "conflict", "Version conflict: \(type)/\(id) is at version \(current.map { String($0.version) } ?? "none"), the request expected \(expectedVersion)")
+        let outcomes = try await writeVersions(db, [PendingWrite(type: type, id: id, resource: resource, expectedVersion: expectedVersion, skipUnchanged: skipUnchanged)], now: now)
+        guard let first = outcomes.first else { throw FHIRError(500, "exception", "No write outcome") }
+        return first
+    }
+
+    /// Writes many versions with a handful of multi-row statements (a 500-entry bundle takes tens of statements,
+    /// not thousands): looks up current rows, inserts new resources, updates existing ones, appends history and
+    /// replaces their search index rows.
+    func writeVersions(_ db: any SQLDatabase, _ writes: [PendingWrite], now: Instant = .now()) async throws -> [WriteOutcome] {
+        var seen = Set<String>()
+        for w in writes where !seen.insert(w.type + "/" + w.id).inserted {
+            throw FHIRError(400, "invalid", "\(w.type)/\(w.id) is written twice in one request")
         }
-        if skipUnchanged, let current, !current.deleted, let old = try? JSONParser.parse(current.content),
-           Self.contentIgnoringVersion(old) == Self.contentIgnoringVersion(Self.stamp(resource, id: id, version: 0, lastUpdated: "")) {
-            let stored = Self.storedResource(type: type, id: id, json: old, deleted: false, version: current.version)
-            return WriteOutcome(resource: stored, created: false, unchanged: true)
-        }
-        let version = (current?.version ?? 0) + 1
+        let current = try await currentRows(db, writes.filter { !$0.knownNew })
         let lastUpdated = now.iso
-        let stamped = Self.stamp(resource, id: id, version: version, lastUpdated: lastUpdated)
-        let content = stamped.serialized()
-        let entries = SearchIndexer.entries(for: stamped, type: type)
-        let compartment = SearchIndexer.compartment(of: stamped, type: type, id: id, entries: entries)
-        let seq: Int64
-        if let current {
-            try await db.raw("""
-                UPDATE resources SET version_id = \(bind: version), last_updated = \(bind: lastUpdated), deleted = 0,
-                  compartment = \(bind: compartment), content = \(bind: content) WHERE seq = \(bind: current.seq)
-                """).run()
-            try await deleteIndex(db, seq: current.seq)
-            seq = current.seq
-        } else {
-            let rows = try await db.raw("""
-                INSERT INTO resources (res_type, res_id, version_id, last_updated, deleted, compartment, content)
-                VALUES (\(bind: type), \(bind: id), \(bind: version), \(bind: lastUpdated), 0, \(bind: compartment), \(bind: content)) RETURNING seq
-                """).all()
-            guard let row = rows.first else { throw FHIRError(500, "exception", "The database returned no row id") }
-            seq = try row.decode(column: "seq", as: Int64.self)
+        var outcomes: [WriteOutcome?] = Array(repeating: nil, count: writes.count)
+        struct Prepared { var index: Int; var write: PendingWrite; var version: Int; var content: String; var json: JSON; var entries: [IndexEntry]; var compartment: String?; var existing: CurrentRow? }
+        var prepared: [Prepared] = []
+        for (i, w) in writes.enumerated() {
+            let existing = current[w.type + "/" + w.id]
+            if let expected = w.expectedVersion, existing?.version != expected {
+                throw FHIRError(412, "conflict", "Version conflict: \(w.type)/\(w.id) is at version \(existing.map { String($0.version) } ?? "none"), the request expected \(expected)")
+            }
+            if w.skipUnchanged, let existing, !existing.deleted, let old = try? JSONParser.parse(existing.content),
+               Self.contentIgnoringVersion(old) == Self.contentIgnoringVersion(Self.stamp(w.resource, id: w.id, version: 0, lastUpdated: "")) {
+                outcomes[i] = WriteOutcome(resource: Self.storedResource(type: w.type, id: w.id, json: old, deleted: false, version: existing.version), created: false, unchanged: true)
+                continue
+            }
+            let version = (existing?.version ?? 0) + 1
+            let stamped = Self.stamp(w.resource, id: w.id, version: version, lastUpdated: lastUpdated)
+            let entries = SearchIndexer.entries(for: stamped, type: w.type)
+            let compartment = SearchIndexer.compartment(of: stamped, type: w.type, id: w.id, entries: entries)
+            prepared.append(Prepared(index: i, write: w, version: version, content: stamped.serialized(), json: stamped, entries: entries, compartment: compartment, existing: existing))
         }
-        try await db.raw("""
-            INSERT INTO resource_history (res_type, res_id, version_id, last_updated, deleted, method, compartment, content)
-            VALUES (\(bind: type), \(bind: id), \(bind: version), \(bind: lastUpdated), 0, \(bind: current == nil ? "POST" : "PUT"), \(bind: compartment), \(bind: content))
-            """).run()
-        try await insertIndex(db, seq: seq, type: type, compartment: compartment, entries: entries)
-        let stored = StoredResource(type: type, id: id, versionId: version, lastUpdated: lastUpdated, deleted: false, json: stamped)
-        return WriteOutcome(resource: stored, created: current == nil || current?.deleted == true, unchanged: false)
+        var seqs: [String: Int64] = [:]
+        // New resources: multi-row insert, seq read back by (type, id).
+        let fresh = prepared.filter { $0.existing == nil }
+        for chunk in Self.chunks(fresh, 300) {
+            let rows = chunk.map { p -> SQLQueryString in
+                "(\(bind: p.write.type), \(bind: p.write.id), \(bind: p.version), \(bind: lastUpdated), 0, \(Self.sqlValue(p.compartment)), \(bind: p.content))"
+            }
+            let result = try await db.raw("INSERT INTO resources (res_type, res_id, version_id, last_updated, deleted, compartment, content) VALUES "
+                                          + rows.joined(separator: ", ") + " RETURNING seq, res_type, res_id").all()
+            for row in result {
+                seqs[(try row.decode(column: "res_type", as: String.self)) + "/" + (try row.decode(column: "res_id", as: String.self))] = try row.decode(column: "seq", as: Int64.self)
+            }
+        }
+        // Existing resources: update in place and drop their old index rows.
+        let updated = prepared.filter { $0.existing != nil }
+        for p in updated {
+            guard let e = p.existing else { continue }
+            try await db.raw("""
+                UPDATE resources SET version_id = \(bind: p.version), last_updated = \(bind: lastUpdated), deleted = 0,
+                  compartment = \(Self.sqlValue(p.compartment)), content = \(bind: p.content) WHERE seq = \(bind: e.seq)
+                """).run()
+            seqs[p.write.type + "/" + p.write.id] = e.seq
+        }
+        try await deleteIndex(db, seqs: updated.compactMap { $0.existing?.seq })
+        for chunk in Self.chunks(prepared, 300) {
+            let rows = chunk.map { p -> SQLQueryString in
+                "(\(bind: p.write.type), \(bind: p.write.id), \(bind: p.version), \(bind: lastUpdated), 0, \(bind: p.existing == nil ? "POST" : "PUT"), \(Self.sqlValue(p.compartment)), \(bind: p.content))"
+            }
+            try await db.raw("INSERT INTO resource_history (res_type, res_id, version_id, last_updated, deleted, method, compartment, content) VALUES "
+                             + rows.joined(separator: ", ")).run()
+        }
+        var index: [(Int64, String, String?, IndexEntry)] = []
+        for p in prepared {
+            guard let seq = seqs[p.write.type + "/" + p.write.id] else { throw FHIRError(500, "exception", "No row id for \(p.write.type)/\(p.write.id)") }
+            for e in p.entries { index.append((seq, p.write.type, p.compartment, e)) }
+            outcomes[p.index] = WriteOutcome(
+                resource: StoredResource(type: p.write.type, id: p.write.id, versionId: p.version, lastUpdated: lastUpdated, deleted: false, json: p.json),
+                created: p.existing == nil || p.existing?.deleted == true, unchanged: false)
+        }
+        try await insertIndex(db, index)
+        return outcomes.compactMap { $0 }
+    }
+
+    /// Current rows of the given resources by `Type/id`, locked for update on PostgreSQL.
+    func currentRows(_ db: any SQLDatabase, _ writes: [PendingWrite]) async throws -> [String: CurrentRow] {
+        var out: [String: CurrentRow] = [:]
+        let lock: SQLQueryString = database.kind == .postgres ? " FOR UPDATE" : ""
+        for (type, group) in Dictionary(grouping: writes, by: \.type) {
+            for chunk in Self.chunks(group.map(\.id), 500) {
+                let rows = try await db.raw("SELECT seq, res_id, version_id, deleted, content FROM resources WHERE res_type = \(bind: type) AND res_id IN (\(binds: Array(chunk)))" + lock).all()
+                for row in rows {
+                    out[type + "/" + (try row.decode(column: "res_id", as: String.self))] = CurrentRow(
+                        seq: try row.decode(column: "seq", as: Int64.self), version: try row.decode(column: "version_id", as: Int.self),
+                        deleted: try row.decode(column: "deleted", as: Int.self) != 0, content: try row.decode(column: "content", as: String.self))
+                }
+            }
+        }
+        return out
+    }
+
+    static func chunks<T>(_ items: [T], _ size: Int) -> [ArraySlice<T>] {
+        stride(from: 0, to: items.count, by: size).map { items[$0..<min($0 + size, items.count)] }
     }
 
     /// Marks `type/id` deleted (a new version without content in the index). Returns false when there was nothing to delete.
@@ -75,21 +145,23 @@ extension Repository {
             INSERT INTO resource_history (res_type, res_id, version_id, last_updated, deleted, method, compartment, content)
             VALUES (\(bind: type), \(bind: id), \(bind: version), \(bind: lastUpdated), 1, 'DELETE', NULL, NULL)
             """).run()
-        try await deleteIndex(db, seq: current.seq)
+        try await deleteIndex(db, seqs: [current.seq])
         return true
     }
 
-    func deleteIndex(_ db: any SQLDatabase, seq: Int64) async throws {
-        for table in Migrations.indexTables {
-            try await db.raw("DELETE FROM \(ident: table) WHERE seq = \(bind: seq)").run()
+    func deleteIndex(_ db: any SQLDatabase, seqs: [Int64]) async throws {
+        for chunk in Self.chunks(seqs, 500) {
+            for table in Migrations.indexTables {
+                try await db.raw("DELETE FROM \(ident: table) WHERE seq IN (\(binds: Array(chunk)))").run()
+            }
         }
     }
 
     /// Inserts index rows grouped by table, many rows per statement.
-    func insertIndex(_ db: any SQLDatabase, seq: Int64, type: String, compartment: String?, entries: [IndexEntry]) async throws {
+    func insertIndex(_ db: any SQLDatabase, _ entries: [(seq: Int64, type: String, compartment: String?, entry: IndexEntry)]) async throws {
         var byTable: [String: [SQLQueryString]] = [:]
-        let c = Self.sqlValue(compartment)
-        for e in entries {
+        for (seq, type, compartment, e) in entries {
+            let c = Self.sqlValue(compartment)
             let row: SQLQueryString
             switch e {
             case let .string(p, n, x): row = "(\(bind: seq), \(bind: type), \(bind: p), \(c), \(bind: n), \(bind: x))"
@@ -108,13 +180,10 @@ extension Repository {
         ]
         for (table, rows) in byTable {
             guard let cols = columns[table] else { continue }
-            var start = 0
-            while start < rows.count {
-                let chunk = rows[start..<min(start + 400, rows.count)]
+            for chunk in Self.chunks(rows, 1000) {
                 let sql: SQLQueryString = "INSERT INTO \(ident: table) (seq, res_type, param, compartment, \(unsafeRaw: cols)) VALUES "
                     + Array(chunk).joined(separator: ", ")
                 try await db.raw(sql).run()
-                start += 400
             }
         }
     }

@@ -169,8 +169,32 @@ extension Repository {
         // 3. Write in the spec's order; answer in entry order.
         var responses: [Int: JSON] = [:]
         var written: [(JSON, String)] = []
-        let order = ["DELETE", "POST", "PUT", "GET"]
+        // Creates and updates together, in a few multi-row statements.
+        var pending: [PendingWrite] = []
+        var pendingIndex: [Int] = []
+        for (k, a) in actions.enumerated() where a.method == "POST" || a.method == "PUT" {
+            if let existing = existingForCreate[k] {
+                responses[k] = Self.writeResponse(baseURL, existing, status: "200 OK")
+                continue
+            }
+            guard let r = a.resource, let id = a.id else { continue }
+            if a.method == "PUT", a.query == nil, let bodyId = r["id"]?.stringValue, bodyId != id {
+                throw FHIRError(400, "invalid", "The resource id \(bodyId) differs from the entry URL \(a.url)", expression: a.location + ".resource.id")
+            }
+            let expected = try a.ifMatch.map { m throws(FHIRError) in try Self.parseETag(m) }
+            pending.append(PendingWrite(type: a.type, id: id, resource: r, expectedVersion: expected, knownNew: a.method == "POST", skipUnchanged: a.method == "PUT"))
+            pendingIndex.append(k)
+        }
+        let order = ["DELETE", "WRITE", "GET"]
         for method in order {
+            if method == "WRITE" {
+                let outcomes = try await writeVersions(db, pending)
+                for (k, outcome) in zip(pendingIndex, outcomes) {
+                    if !outcome.unchanged { written.append((outcome.resource.json, actions[k].location + ".resource")) }
+                    responses[k] = Self.writeResponse(baseURL, outcome.resource, status: outcome.created ? "201 Created" : "200 OK")
+                }
+                continue
+            }
             for (k, a) in actions.enumerated() where a.method == method {
                 switch method {
                 case "DELETE":
@@ -180,24 +204,6 @@ extension Repository {
                         for id in try await matchingIds(db, type: a.type, query: q) { _ = try await deleteVersion(db, type: a.type, id: id) }
                     }
                     responses[k] = ["response": ["status": "204 No Content"]]
-                case "POST":
-                    if let existing = existingForCreate[k] {
-                        responses[k] = Self.writeResponse(baseURL, existing, status: "200 OK")
-                    } else if let r = a.resource, let id = a.id {
-                        let outcome = try await writeVersion(db, type: a.type, id: id, resource: r, skipUnchanged: false)
-                        written.append((outcome.resource.json, a.location + ".resource"))
-                        responses[k] = Self.writeResponse(baseURL, outcome.resource, status: "201 Created")
-                    }
-                case "PUT":
-                    if let r = a.resource, let id = a.id {
-                        let expected = try a.ifMatch.map { m throws(FHIRError) in try Self.parseETag(m) }
-                        if let bodyId = a.resource?["id"]?.stringValue, a.query == nil, bodyId != id {
-                            throw FHIRError(400, "invalid", "The resource id \(bodyId) differs from the entry URL \(a.url)", expression: a.location + ".resource.id")
-                        }
-                        let outcome = try await writeVersion(db, type: a.type, id: id, resource: r, expectedVersion: expected)
-                        written.append((outcome.resource.json, a.location + ".resource"))
-                        responses[k] = Self.writeResponse(baseURL, outcome.resource, status: outcome.created ? "201 Created" : "200 OK")
-                    }
                 default:
                     if let id = a.id {
                         guard let r = try await readCurrent(db, type: a.type, id: id) else { throw FHIRError.notFound(a.type, id) }
