@@ -71,7 +71,7 @@ public struct FHIRAPI: Sendable {
                 let bundle = try parse(body)
                 return FHIRResponse.json(try await repository.process(bundle: bundle, baseURL: base), pretty: pretty)
             case (.get, 1):
-                return FHIRResponse.json(try await repository.search(type: parts[0], parameters: parameters, baseURL: base), pretty: pretty)
+                return FHIRResponse.json(try await repository.search(type: parts[0], parameters: parameters, baseURL: base, strict: strictHandling(request)), pretty: pretty)
             case (.post, 2) where parts[1] == "_search":
                 let contentType = request.headers[.contentType] ?? ""
                 if !body.isEmpty {
@@ -80,7 +80,7 @@ public struct FHIRAPI: Sendable {
                     }
                     parameters += SearchRequest.parseQuery(String(decoding: body, as: UTF8.self), formEncoded: true)
                 }
-                return FHIRResponse.json(try await repository.search(type: parts[0], parameters: parameters, baseURL: base), pretty: pretty)
+                return FHIRResponse.json(try await repository.search(type: parts[0], parameters: parameters, baseURL: base, strict: strictHandling(request)), pretty: pretty)
             case (.get, 2) where parts[1] == "_history":
                 return FHIRResponse.json(try await repository.history(type: parts[0], id: nil, parameters: parameters, baseURL: base), pretty: pretty)
             case (.get, 2), (.head, 2):
@@ -132,6 +132,11 @@ public struct FHIRAPI: Sendable {
         do { return try JSONParser.parse(body) } catch {
             throw FHIRError(400, "structure", "The body is not valid JSON: \(error.description)")
         }
+    }
+
+    /// `Prefer: handling=strict` turns unknown search parameters into errors; the default is lenient.
+    func strictHandling(_ request: Request) -> Bool {
+        (request.headers[.prefer] ?? "").contains("handling=strict")
     }
 
     /// Response of a create/update, honouring `Prefer: return=minimal|representation|OperationOutcome`.

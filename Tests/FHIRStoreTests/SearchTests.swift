@@ -89,9 +89,22 @@ import Testing
             let r = el["entry"]?.arrayValue?.first?["resource"]
             #expect(r?["gender"] != nil && r?["name"] == nil && r?["id"] != nil)
             #expect(try await search(repo, "Patient", "_total=none")["total"] == nil)
-            // unknown parameter and bad values are errors naming the parameter
+            // strict handling: an unknown parameter and bad values are errors naming the parameter
+            do { _ = try await search(repo, "Patient", "shoe-size=42&birthdate=yesterday", strict: true); Issue.record("accepted") }
+            catch let e as FHIRError { #expect(e.status == 400 && e.issues.count == 2 && e.issues.contains { $0.expression == "shoe-size" }) }
+            // lenient (default): a bad value of a known parameter is still an error...
             do { _ = try await search(repo, "Patient", "shoe-size=42&birthdate=yesterday"); Issue.record("accepted") }
-            catch let e as FHIRError { #expect(e.status == 400 && e.issues.count == 2) }
+            catch let e as FHIRError { #expect(e.status == 400 && e.issues.map(\.expression) == ["birthdate"]) }
+            // ...an unknown one is skipped, left out of the self link and reported in an outcome entry
+            let lenient = try await search(repo, "Patient", "shoe-size=42&family=Smith")
+            #expect(ids(lenient) == [id["Smith"]!])
+            let selfLink = lenient["link"]?.arrayValue?.first { $0["relation"]?.stringValue == "self" }?["url"]?.stringValue ?? ""
+            #expect(selfLink.contains("family=Smith") && !selfLink.contains("shoe-size"))
+            let outcome = lenient["entry"]?.arrayValue?.first { $0["search"]?["mode"]?.stringValue == "outcome" }
+            #expect(outcome?["resource"]?["issue"]?.arrayValue?.first?["expression"]?.arrayValue?.first?.stringValue == "shoe-size")
+            // conditional interactions are always strict: a skipped criterion would widen the match
+            do { _ = try await repo.create(type: "Patient", resource: patient(family: "Cond"), ifNoneExist: "shoe-size=42"); Issue.record("accepted") }
+            catch let e as FHIRError { #expect(e.status == 400) }
         }
     }
 

@@ -84,6 +84,6 @@ func ids(_ bundle: JSON) -> [String] {
     (bundle["entry"]?.arrayValue ?? []).filter { $0["search"]?["mode"]?.stringValue == "match" }.compactMap { $0["resource"]?["id"]?.stringValue }
 }
 
-func search(_ repo: Repository, _ type: String, _ query: String) async throws -> JSON {
-    try await repo.search(type: type, parameters: SearchRequest.parseQuery(query), baseURL: base)
+func search(_ repo: Repository, _ type: String, _ query: String, strict: Bool = false) async throws -> JSON {
+    try await repo.search(type: type, parameters: SearchRequest.parseQuery(query), baseURL: base, strict: strict)
 }

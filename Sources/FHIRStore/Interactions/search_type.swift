@@ -6,11 +6,15 @@ extension Repository {
     /// `GET [type]?…` and `POST [type]/_search`: a searchset Bundle with paging links.
     /// - Parameters:
     ///   - baseURL: the server base, for fullUrl and links (`http://host:port/fhir`).
-    public func search(type: String, parameters: [(String, String)], baseURL: String) async throws -> JSON {
+    ///   - strict: `Prefer: handling=strict`: unknown parameters are errors instead of being skipped.
+    public func search(type: String, parameters: [(String, String)], baseURL: String, strict: Bool = false) async throws -> JSON {
         try checkType(type)
-        let request = try SearchRequest(type: type, parameters: parameters)
+        let request = try SearchRequest(type: type, parameters: parameters, strict: strict)
         _ = try whereClause(request)   // reports every problem before touching the database
-        return try await database.read { db in try await self.search(db, request, parameters: parameters, baseURL: baseURL) }
+        // The self link shows only what was applied, so a client can see what was skipped.
+        let ignored = Set(request.ignored)
+        let applied = parameters.filter { !ignored.contains($0.0) }
+        return try await database.read { db in try await self.search(db, request, parameters: applied, baseURL: baseURL) }
     }
 
     /// Ids of the current resources matching a query string (conditional create/update/delete, conditional references).
@@ -54,6 +58,7 @@ extension Repository {
         var links: [JSON] = [Self.link("self", "\(baseURL)/\(request.type)?\(Self.encodeQuery(parameters))")]
         if request.summaryCount || request.count == 0 {
             bundle["link"] = .array(links)
+            if let outcome = Self.ignoredOutcome(request) { bundle["entry"] = [outcome] }
             return .object(bundle)
         }
 
@@ -96,9 +101,19 @@ extension Repository {
         }
         bundle["link"] = .array(links)
         entries += try await included(db, request, seqs: seqs, matches: matchRefs, baseURL: baseURL)
+        if let outcome = Self.ignoredOutcome(request) { entries.append(outcome) }
         bundle["entry"] = .array(entries)
         if entries.isEmpty { bundle["entry"] = nil }
         return .object(bundle)
+    }
+
+    /// A `search.mode = outcome` entry warning about each parameter a lenient search skipped.
+    static func ignoredOutcome(_ request: SearchRequest) -> JSON? {
+        guard !request.ignored.isEmpty else { return nil }
+        let issues = request.ignored.map {
+            OutcomeIssue(severity: "warning", code: "not-supported", diagnostics: "Unknown search parameter '\($0)' for \(request.type) was ignored", expression: $0)
+        }
+        return ["resource": OperationOutcome.make(issues), "search": ["mode": "outcome"]]
     }
 
     /// `_include` and `_revinclude` resources for a page of matches, each once.

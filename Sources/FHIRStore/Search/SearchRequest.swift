@@ -31,9 +31,14 @@ public struct SearchRequest: Sendable {
     public static let maxCount = 1000
     /// Problems found while parsing; reported together with those found while building the query.
     public var problems: [OutcomeIssue] = []
+    /// Parameters with unknown names that a lenient search skipped (as written, e.g. `_totalMethod`).
+    public var ignored: [String] = []
 
-    /// Parses `name=value` pairs (already URL-decoded). Unknown parameters and bad values are 400s listing every problem.
-    public init(type: String, parameters: [(String, String)]) throws(FHIRError) {
+    /// Parses `name=value` pairs (already URL-decoded). Bad values are 400s listing every problem.
+    /// Unknown parameter names are problems too when `strict` (`Prefer: handling=strict`, and always for
+    /// conditional interactions, where skipping a criterion would widen the match); otherwise they are
+    /// skipped and listed in `ignored`, as the spec's default `handling=lenient` asks.
+    public init(type: String, parameters: [(String, String)], strict: Bool = true) throws(FHIRError) {
         self.type = type
         var issues: [OutcomeIssue] = []
         let known = SearchParameters.forType(type)
@@ -73,6 +78,10 @@ public struct SearchRequest: Sendable {
             case "_format", "_pretty":
                 continue
             default:
+                if !strict && !Self.isKnown(rawName, known: known) {
+                    ignored.append(rawName)
+                    continue
+                }
                 do throws(FHIRError) {
                     criteria.append(try Self.criterion(rawName, value, type: type, known: known))
                 } catch {
@@ -81,6 +90,12 @@ public struct SearchRequest: Sendable {
             }
         }
         problems = issues
+    }
+
+    /// Whether the parameter name (before any modifier or chain) is one this type can be searched by.
+    static func isKnown(_ rawName: String, known: [String: SearchParameterDefinition]) -> Bool {
+        let code = rawName.prefix { $0 != ":" && $0 != "." }
+        return code == "_id" || code == "_lastUpdated" || known[String(code)] != nil
     }
 
     static func bad(_ name: String, _ value: String, _ expected: String) -> OutcomeIssue {
