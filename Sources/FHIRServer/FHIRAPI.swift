@@ -14,6 +14,7 @@ public struct FHIRAPI: Sendable {
     public let maxBodySize: Int
     /// Fixed public base URL; when nil it is made from the request's Host header.
     public let publicBaseURL: String?
+    private let capabilities = CapabilityCache()
 
     public init(repository: Repository, basePath: String = "/fhir", maxBodySize: Int = 32 * 1024 * 1024, publicBaseURL: String? = nil) {
         self.repository = repository
@@ -64,7 +65,7 @@ public struct FHIRAPI: Sendable {
             case (.get, 0):
                 throw FHIRError(400, "invalid", "Name a resource type, /metadata or /_history")
             case (.get, 1) where parts[0] == "metadata", (.head, 1) where parts[0] == "metadata":
-                return FHIRResponse.json(CapabilityStatementBuilder.build(baseURL: base, software: "Densauluq", version: "0.1.0"), pretty: pretty)
+                return FHIRResponse.json(capabilities.statement(baseURL: base), pretty: pretty)
             case (.get, 1) where parts[0] == "_history":
                 return FHIRResponse.json(try await repository.history(type: nil, id: nil, parameters: parameters, baseURL: base), pretty: pretty)
             case (.post, 0):
@@ -83,6 +84,9 @@ public struct FHIRAPI: Sendable {
                 return FHIRResponse.json(try await repository.search(type: parts[0], parameters: parameters, baseURL: base, strict: strictHandling(request)), pretty: pretty)
             case (.get, 2) where parts[1] == "_history":
                 return FHIRResponse.json(try await repository.history(type: parts[0], id: nil, parameters: parameters, baseURL: base), pretty: pretty)
+            case (.get, 2) where !pretty && request.headers[.ifNoneMatch] == nil:
+                // The common read: the stored text goes out as it is, without parsing and re-serialising it.
+                return FHIRResponse.stored(try await repository.readText(type: parts[0], id: parts[1]))
             case (.get, 2), (.head, 2):
                 let r = try await repository.read(type: parts[0], id: parts[1])
                 if let none = request.headers[.ifNoneMatch], none == r.etag {

@@ -15,6 +15,15 @@ enum FHIRResponse {
         return Response(status: status, headers: h, body: .init(byteBuffer: ByteBuffer(bytes: bytes)))
     }
 
+    /// A stored resource's JSON text as it is, with its version headers.
+    static func stored(_ r: StoredText) -> Response {
+        var h = HTTPFields()
+        h[.contentType] = contentType
+        h[.eTag] = r.etag
+        if let date = httpDate(r.lastUpdated) { h[.lastModified] = date }
+        return Response(status: .ok, headers: h, body: .init(byteBuffer: ByteBuffer(string: r.content)))
+    }
+
     static func error(_ error: FHIRError, pretty: Bool = false) -> Response {
         json(error.operationOutcome, status: HTTPResponse.Status(code: error.status), pretty: pretty)
     }
@@ -28,20 +37,34 @@ enum FHIRResponse {
         return h
     }
 
-    /// RFC 7231 date from a FHIR instant.
+    /// RFC 7231 date from a FHIR instant (`Tue, 05 Mar 2024 10:00:00 GMT`). Computed by hand: a shared
+    /// DateFormatter is not safe to use from many requests at once.
     static func httpDate(_ instant: String) -> String? {
         guard let range = DateRange.parse(instant) else { return nil }
-        let date = Date(timeIntervalSince1970: Double(range.lo) / 1000)
-        return formatter.string(from: date)
+        func floorDiv(_ a: Int, _ b: Int) -> Int { a >= 0 ? a / b : -((-a + b - 1) / b) }
+        var seconds = floorDiv(Int(range.lo), 1000)
+        let days = floorDiv(seconds, 86_400)
+        seconds -= days * 86_400
+        let (y, m, d) = civilDate(daysSinceEpoch: days)
+        let weekday = ((days % 7) + 11) % 7   // 1970-01-01 was a Thursday (index 4): (0 + 4) mod 7
+        let names = ["Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"]
+        let months = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
+        func two(_ n: Int) -> String { n < 10 ? "0\(n)" : "\(n)" }
+        return "\(names[weekday]), \(two(d)) \(months[m - 1]) \(y) \(two(seconds / 3600)):\(two(seconds / 60 % 60)):\(two(seconds % 60)) GMT"
     }
 
-    nonisolated(unsafe) private static let formatter: DateFormatter = {
-        let f = DateFormatter()
-        f.locale = Locale(identifier: "en_US_POSIX")
-        f.timeZone = TimeZone(identifier: "GMT")
-        f.dateFormat = "EEE, dd MMM yyyy HH:mm:ss 'GMT'"
-        return f
-    }()
+    /// Gregorian (year, month, day) of a day count from 1970-01-01 (Howard Hinnant's algorithm).
+    static func civilDate(daysSinceEpoch: Int) -> (Int, Int, Int) {
+        let z = daysSinceEpoch + 719_468
+        let era = (z >= 0 ? z : z - 146_096) / 146_097
+        let doe = z - era * 146_097
+        let yoe = (doe - doe / 1460 + doe / 36524 - doe / 146_096) / 365
+        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100)
+        let mp = (5 * doy + 2) / 153
+        let d = doy - (153 * mp + 2) / 5 + 1
+        let m = mp < 10 ? mp + 3 : mp - 9
+        return (yoe + era * 400 + (m <= 2 ? 1 : 0), m, d)
+    }
 }
 
 extension HTTPField.Name {

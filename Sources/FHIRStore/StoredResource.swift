@@ -15,6 +15,18 @@ public struct StoredResource: Sendable {
     public var versionedReference: String { "\(type)/\(id)/_history/\(versionId)" }
 }
 
+/// A current version as its stored JSON text (which already carries `meta.versionId` and `meta.lastUpdated`).
+public struct StoredText: Sendable {
+    public var type: String
+    public var id: String
+    public var versionId: Int
+    public var lastUpdated: String
+    public var deleted: Bool
+    public var content: String
+
+    public var etag: String { "W/\"\(versionId)\"" }
+}
+
 /// The outcome of a create or update.
 public struct WriteOutcome: Sendable {
     public var resource: StoredResource

@@ -23,9 +23,20 @@ struct Import: AsyncParsableCommand {
         let progress = ProgressBar(total: files.count)
         let start = Date()
         var loaded = 0, skipped = 0, failed: [(String, String)] = []
-        for file in files {
+        // Pipeline: the next file is read and parsed on another core while the current one is written.
+        let batch = batchSize
+        func prepare(_ index: Int) -> Task<Importer.PreparedFile, any Error>? {
+            guard index < files.count else { return nil }
+            let file = files[index]
+            return Task.detached { try Importer.prepare(file, batchSize: batch) }
+        }
+        var next = prepare(0)
+        for (index, file) in files.enumerated() {
+            let current = next
+            next = prepare(index + 1)
             do {
-                switch try await importer.load(file) {
+                guard let current else { break }
+                switch try await importer.commit(try await current.value) {
                 case .loaded(let n): loaded += n
                 case .alreadyLoaded: skipped += 1
                 }

@@ -39,7 +39,20 @@ import Testing
             let read = try await client.execute(uri: "/fhir/Patient/\(id)", method: .get)
             #expect(read.status == .ok)
             #expect(Self.body(read)["name"]?.arrayValue?.first?["family"]?.stringValue == "Kim")
-            #expect(read.headers[.lastModified] != nil)
+            // Last-Modified is meta.lastUpdated in RFC 7231 form, and read and vread agree on the body.
+            let readBody = Self.body(read)
+            let lastUpdated = try #require(readBody["meta"]?["lastUpdated"]?.stringValue)
+            let iso = ISO8601DateFormatter()
+            iso.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
+            let http = DateFormatter()
+            http.locale = Locale(identifier: "en_US_POSIX")
+            http.timeZone = TimeZone(identifier: "GMT")
+            http.dateFormat = "EEE, dd MMM yyyy HH:mm:ss 'GMT'"
+            let date = try #require(iso.date(from: lastUpdated) ?? ISO8601DateFormatter().date(from: lastUpdated))
+            #expect(read.headers[.lastModified] == http.string(from: date))
+            #expect(read.headers[.eTag] == "W/\"1\"")
+            let firstVersion = try await client.execute(uri: "/fhir/Patient/\(id)/_history/1", method: .get)
+            #expect(Self.body(firstVersion) == readBody)
 
             // Stale If-Match → 412 with an OperationOutcome.
             let upd = #"{"resourceType":"Patient","id":"\#(id)","name":[{"family":"Kim"}],"gender":"female"}"#

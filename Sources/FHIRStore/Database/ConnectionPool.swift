@@ -3,21 +3,30 @@ import Logging
 import NIOCore
 import NIOPosix
 import SQLKit
+import Synchronization
 
 /// A small async pool of database connections with a fixed upper size.
 ///
 /// We keep our own pool instead of AsyncKit's EventLoopGroupConnectionPool so that a caller can hold one
 /// connection for a whole transaction and so that per-connection set-up (SQLite pragmas) runs once.
-actor ConnectionPool<Source: ConnectionPoolSource> where Source.Connection: Sendable {
+/// The state sits behind a mutex rather than in an actor: taking an idle connection is then a lock, not an
+/// executor hop, which matters when every read is a few microseconds of SQLite.
+/// `@unchecked`: all mutable state is in the mutex; the source (PostgresKit's is not marked Sendable) is an
+/// immutable configuration only used to open connections.
+final class ConnectionPool<Source: ConnectionPoolSource>: @unchecked Sendable where Source.Connection: Sendable {
+    private struct State {
+        var idle: [Source.Connection] = []
+        var open = 0
+        var waiters: [CheckedContinuation<Source.Connection?, any Error>] = []
+        var closed = false
+    }
+
     private let source: Source
     private let maxConnections: Int
     private let logger: Logger
     private let eventLoopGroup: any EventLoopGroup
     private let prepare: @Sendable (Source.Connection) async throws -> Void
-    private var idle: [Source.Connection] = []
-    private var open = 0
-    private var waiters: [CheckedContinuation<Source.Connection, any Error>] = []
-    private var closed = false
+    private let state = Mutex(State())
 
     init(source: Source, maxConnections: Int, logger: Logger, eventLoopGroup: any EventLoopGroup,
          prepare: @escaping @Sendable (Source.Connection) async throws -> Void) {
@@ -28,50 +37,75 @@ actor ConnectionPool<Source: ConnectionPoolSource> where Source.Connection: Send
         self.prepare = prepare
     }
 
+    private enum Next { case use(Source.Connection), open, wait, closed }
+
     func acquire() async throws -> Source.Connection {
-        if closed { throw PoolClosedError() }
-        while let conn = idle.popLast() {
-            if !conn.isClosed { return conn }
-            open -= 1
-        }
-        if open < maxConnections {
-            open += 1
-            do {
-                let conn = try await source.makeConnection(logger: logger, on: eventLoopGroup.any()).get()
-                try await prepare(conn)
-                return conn
-            } catch {
-                open -= 1
-                throw error
+        while true {
+            let next: Next = state.withLock { s in
+                if s.closed { return .closed }
+                while let conn = s.idle.popLast() {
+                    if !conn.isClosed { return .use(conn) }
+                    s.open -= 1
+                }
+                if s.open < maxConnections { s.open += 1; return .open }
+                return .wait
+            }
+            switch next {
+            case .use(let conn): return conn
+            case .closed: throw PoolClosedError()
+            case .open:
+                do {
+                    let conn = try await source.makeConnection(logger: logger, on: eventLoopGroup.any()).get()
+                    try await prepare(conn)
+                    return conn
+                } catch {
+                    release(nil)
+                    throw error
+                }
+            case .wait:
+                // nil: a connection closed and its slot is free, so try again (and maybe open a new one).
+                let handed: Source.Connection? = try await withCheckedThrowingContinuation { cont in
+                    let immediate: Next? = state.withLock { s in
+                        if s.closed { return .closed }
+                        if let conn = s.idle.popLast() { return .use(conn) }
+                        if s.open < maxConnections { return .open }
+                        s.waiters.append(cont)
+                        return nil
+                    }
+                    switch immediate {
+                    case .use(let conn): cont.resume(returning: conn)
+                    case .closed: cont.resume(throwing: PoolClosedError())
+                    case .open, .wait: cont.resume(returning: nil)
+                    case nil: break
+                    }
+                }
+                if let handed { return handed }
             }
         }
-        return try await withCheckedThrowingContinuation { waiters.append($0) }
     }
 
-    func release(_ conn: Source.Connection) {
-        if conn.isClosed {
-            open -= 1
-            // A waiter may now open a fresh connection.
-            if let waiter = waiters.first {
-                waiters.removeFirst()
-                Task { do { waiter.resume(returning: try await self.acquire()) } catch { waiter.resume(throwing: error) } }
+    /// Returns a connection; nil gives back the slot of a connection that could not be opened.
+    func release(_ conn: Source.Connection?) {
+        let waiter: CheckedContinuation<Source.Connection?, any Error>? = state.withLock { s in
+            guard let conn, !conn.isClosed else {
+                s.open -= 1
+                return s.waiters.isEmpty ? nil : s.waiters.removeFirst()
             }
-            return
+            if s.waiters.isEmpty { s.idle.append(conn); return nil }
+            return s.waiters.removeFirst()
         }
-        if let waiter = waiters.first {
-            waiters.removeFirst()
-            waiter.resume(returning: conn)
-        } else {
-            idle.append(conn)
-        }
+        guard let waiter else { return }
+        if let conn, !conn.isClosed { waiter.resume(returning: conn) } else { waiter.resume(returning: nil) }
     }
 
     func shutdown() async {
-        closed = true
+        let (waiters, idle) = state.withLock { s in
+            s.closed = true
+            defer { s.waiters = []; s.idle = [] }
+            return (s.waiters, s.idle)
+        }
         for w in waiters { w.resume(throwing: PoolClosedError()) }
-        waiters = []
         for c in idle { try? await c.close().get() }
-        idle = []
     }
 }
 

@@ -39,10 +39,10 @@ public final class Database: Sendable {
                 let conn = try await pool.acquire()
                 do {
                     let r = try await body(conn.sql(queryLogLevel: .trace))
-                    await pool.release(conn)
+                    pool.release(conn)
                     return r
                 } catch {
-                    await pool.release(conn)
+                    pool.release(conn)
                     throw error
                 }
             }
@@ -59,10 +59,10 @@ public final class Database: Sendable {
                 let conn = try await pool.acquire()
                 do {
                     let r = try await body(conn.sql(queryLogLevel: .trace))
-                    await pool.release(conn)
+                    pool.release(conn)
                     return r
                 } catch {
-                    await pool.release(conn)
+                    pool.release(conn)
                     throw error
                 }
             }

@@ -14,30 +14,38 @@ public struct Importer: Sendable {
         self.batchSize = batchSize
     }
 
+    /// A file read, fingerprinted and parsed into the transaction Bundles that load it; made off the database
+    /// path so the next file can be prepared while the current one is written.
+    public struct PreparedFile: Sendable {
+        public var path: String
+        public var name: String
+        public var digest: String
+        public var bundles: [JSON]
+    }
+
+    /// Reads and loads one file. A file whose content was loaded before is skipped.
     public func load(_ path: String) async throws -> Result {
+        try await commit(try Self.prepare(path, batchSize: batchSize))
+    }
+
+    /// Reads, fingerprints and parses a file (no database access).
+    public static func prepare(_ path: String, batchSize: Int = 500) throws -> PreparedFile {
         let data = try ImportFiles.read(path)
         let digest = ImportFiles.digest(data)
-        if try await repository.isImported(digest: digest) { return .alreadyLoaded }
         let name = (path as NSString).lastPathComponent
-        let base = "urn:densauluq:import"
-        if name.contains(".ndjson") {
+        if name.hasSuffix(".ndjson") || name.hasSuffix(".ndjson.bz2") {
             let lines = data.split(separator: 0x0A, omittingEmptySubsequences: true)
-            var count = 0
-            var chunk: [JSON] = []
+            var resources: [JSON] = []
+            resources.reserveCapacity(lines.count)
             for (i, line) in lines.enumerated() {
-                let resource: JSON
-                do { resource = try JSONParser.parse(line) } catch {
+                do { resources.append(try JSONParser.parse(line)) } catch {
                     throw FHIRError(400, "structure", "\(name) line \(i + 1): \(error.description)")
                 }
-                chunk.append(resource)
-                if chunk.count == batchSize || i == lines.count - 1 {
-                    let last = i == lines.count - 1
-                    _ = try await repository.process(bundle: Self.putBundle(chunk), baseURL: base, importDigest: last ? (digest, name) : nil)
-                    count += chunk.count
-                    chunk = []
-                }
             }
-            return .loaded(count)
+            let bundles = stride(from: 0, to: resources.count, by: max(batchSize, 1)).map {
+                putBundle(Array(resources[$0..<min($0 + max(batchSize, 1), resources.count)]))
+            }
+            return PreparedFile(path: path, name: name, digest: digest, bundles: bundles)
         }
         let json: JSON
         do { json = try JSONParser.parse(data) } catch { throw FHIRError(400, "structure", "\(name): \(error.description)") }
@@ -46,18 +54,32 @@ public struct Importer: Sendable {
         if json["resourceType"]?.stringValue == "Bundle", type == "transaction" || type == "batch" {
             bundle = json
         } else if json["resourceType"]?.stringValue == "Bundle" {
-            bundle = Self.putBundle((json["entry"]?.arrayValue ?? []).compactMap { $0["resource"] })
+            bundle = putBundle((json["entry"]?.arrayValue ?? []).compactMap { $0["resource"] })
         } else {
-            bundle = Self.putBundle([json])
+            bundle = putBundle([json])
         }
-        let response = try await repository.process(bundle: bundle, baseURL: base, importDigest: (digest, name))
-        let entries = response["entry"]?.arrayValue ?? []
-        let failures = entries.filter { !($0["response"]?["status"]?.stringValue ?? "").hasPrefix("2") }
-        if !failures.isEmpty {
-            let first = failures.first?["response"]?["outcome"]?["issue"]?.arrayValue?.first?["diagnostics"]?.stringValue ?? "unknown"
-            throw FHIRError(422, "processing", "\(name): \(failures.count) of \(entries.count) entries failed, first: \(first)")
+        return PreparedFile(path: path, name: name, digest: digest, bundles: [bundle])
+    }
+
+    /// Writes a prepared file. NDJSON goes in transactions of `batchSize` resources, the digest with the last one,
+    /// so an interrupted file is re-run as PUTs of unchanged content, which write nothing.
+    public func commit(_ file: PreparedFile) async throws -> Result {
+        if try await repository.isImported(digest: file.digest) { return .alreadyLoaded }
+        let base = "urn:densauluq:import"
+        var count = 0
+        for (i, bundle) in file.bundles.enumerated() {
+            let last = i == file.bundles.count - 1
+            let response = try await repository.process(bundle: bundle, baseURL: base, importDigest: last ? (file.digest, file.name) : nil)
+            let entries = response["entry"]?.arrayValue ?? []
+            let failures = entries.filter { !($0["response"]?["status"]?.stringValue ?? "").hasPrefix("2") }
+            if !failures.isEmpty {
+                let first = failures.first?["response"]?["outcome"]?["issue"]?.arrayValue?.first?["diagnostics"]?.stringValue ?? "unknown"
+                throw FHIRError(422, "processing", "\(file.name): \(failures.count) of \(entries.count) entries failed, first: \(first)")
+            }
+            count += entries.count
         }
-        return .loaded(entries.count)
+        if file.bundles.isEmpty { try await repository.recordImport(digest: file.digest, name: file.name) }
+        return .loaded(count)
     }
 
     /// A transaction that PUTs each resource with its own id (POST when it has none), so loading is idempotent.

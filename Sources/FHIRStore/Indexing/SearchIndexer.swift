@@ -171,7 +171,7 @@ public enum ReferenceParser {
     public static func parse(_ reference: String) -> Parsed? {
         let parts = reference.split(separator: "/", omittingEmptySubsequences: false).map(String.init)
         guard parts.count >= 2 else { return nil }
-        let absolute = reference.contains("://")
+        let absolute = isAbsolute(reference)
         if parts.count >= 4, parts[parts.count - 2] == "_history" {
             let type = parts[parts.count - 4], id = parts[parts.count - 3]
             guard isType(type), isId(id) else { return nil }
@@ -183,6 +183,16 @@ public enum ReferenceParser {
     }
 
     static func isType(_ s: String) -> Bool { ResourceTypes.all.contains(s) }
+
+    /// Whether the reference is an absolute URL (`scheme://…`). Byte scan: Foundation's `contains` is slow on hot paths.
+    public static func isAbsolute(_ reference: String) -> Bool {
+        var previous: (UInt8, UInt8) = (0, 0)
+        for b in reference.utf8 {
+            if previous == (58, 47) && b == 47 { return true }   // "://"
+            previous = (previous.1, b)
+        }
+        return false
+    }
 
     /// FHIR id: 1–64 of `[A-Za-z0-9.-]`.
     public static func isId(_ s: String) -> Bool {

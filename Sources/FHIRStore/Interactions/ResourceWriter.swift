@@ -207,8 +207,8 @@ extension Repository {
         func walk(_ node: JSON, _ path: String, inContained: Bool) {
             switch node {
             case .object(let o):
-                if let ref = o["reference"]?.stringValue, !ref.contains("://"), !ref.hasPrefix("#"), !ref.hasPrefix("urn:"),
-                   !ref.contains("?"), let parsed = ReferenceParser.parse(ref) {
+                if let ref = o["reference"]?.stringValue, !ReferenceParser.isAbsolute(ref), !ref.hasPrefix("#"), !ref.hasPrefix("urn:"),
+                   !ref.utf8.contains(63 /* ? */), let parsed = ReferenceParser.parse(ref) {
                     out.append((parsed, path + ".reference"))
                 }
                 for m in o where m.key != "contained" { walk(m.value, path + "." + m.key, inContained: inContained) }

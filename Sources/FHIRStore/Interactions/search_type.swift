@@ -32,7 +32,8 @@ extension Repository {
 
     func whereClause(_ request: SearchRequest) throws(FHIRError) -> (SQLQueryString, SearchSQL) {
         let builder = SearchSQL(type: request.type, alias: "r")
-        var conditions: [SQLQueryString] = ["r.res_type = \(bind: request.type)", "r.deleted = 0"]
+        var conditions: [SQLQueryString] = request.criteria.contains(where: SearchSQL.restrictsType)
+            ? ["r.deleted = 0"] : ["r.res_type = \(bind: request.type)", "r.deleted = 0"]
         var issues: [OutcomeIssue] = request.problems
         for c in request.criteria {
             do throws(FHIRError) { conditions.append(try builder.condition(c)) } catch { issues += error.issues }
@@ -43,20 +44,17 @@ extension Repository {
 
     func search(_ db: any SQLDatabase, _ request: SearchRequest, parameters: [(String, String)], baseURL: String) async throws -> JSON {
         let (whereSQL, builder) = try whereClause(request)
-        var total: Int?
-        if request.summaryCount || request.total == .accurate || request.total == .estimate {
-            let rows = try await db.raw("SELECT COUNT(*) AS n FROM resources r WHERE " + whereSQL).all()
-            total = try rows.first?.decode(column: "n", as: Int.self)
-        }
+        let countSQL: SQLQueryString = "SELECT COUNT(*) AS n FROM resources r WHERE " + whereSQL
+        let wantsTotal = request.summaryCount || request.total == .accurate || request.total == .estimate
         var bundle = JSONObject()
         bundle["resourceType"] = "Bundle"
         bundle["id"] = .string(Self.newId())
         bundle["meta"] = ["lastUpdated": .string(Instant.now().iso)]
         bundle["type"] = "searchset"
-        if let total { bundle["total"] = .number(String(total)) }
         let selfQuery = Self.encodeQuery(parameters.filter { $0.0 != "_cursor" && $0.0 != "_offset" })
         var links: [JSON] = [Self.link("self", "\(baseURL)/\(request.type)?\(Self.encodeQuery(parameters))")]
         if request.summaryCount || request.count == 0 {
+            if wantsTotal, let n = try await db.raw(countSQL).all().first?.decode(column: "n", as: Int.self) { bundle["total"] = .number(String(n)) }
             bundle["link"] = .array(links)
             if let outcome = Self.ignoredOutcome(request) { bundle["entry"] = [outcome] }
             return .object(bundle)
@@ -76,6 +74,12 @@ extension Repository {
         sql = sql + " LIMIT \(literal: request.count + 1)"
         if !request.sort.isEmpty && request.offset > 0 { sql = sql + " OFFSET \(literal: request.offset)" }
         let rows = try await db.raw(sql).all()
+        if wantsTotal {
+            // A first page that holds every match is its own count; only longer results need COUNT(*).
+            let total = request.cursor == nil && request.offset == 0 && rows.count <= request.count
+                ? rows.count : try await db.raw(countSQL).all().first?.decode(column: "n", as: Int.self)
+            if let total { bundle["total"] = .number(String(total)) }
+        }
         var entries: [JSON] = []
         var seqs: [Int64] = []
         var matchRefs: [(String, String)] = []

@@ -146,23 +146,24 @@ extension Repository {
         for a in actions where a.method == "POST" {
             if let cond = a.ifNoneExist, let id = a.id { conditionalCache["\(a.type)?\(cond)"] = "\(a.type)/\(id)" }
         }
+        // One map for the rewrite, built once (merging per entry made big bundles quadratic).
+        var map = idMap
+        for (ref, target) in conditionalCache where map[ref] == nil { map[ref] = target }
         for (k, a) in actions.enumerated() {
             guard let resource = a.resource else { continue }
-            var rewritten = resource
             var pending: [(String, String)] = []
             Self.collectReferences(resource, "\(a.location).resource") { ref, loc in pending.append((ref, loc)) }
-            for (ref, loc) in pending where ref.contains("?") && idMap[ref] == nil && conditionalCache[ref] == nil {
-                let q = ref.firstIndex(of: "?")!
+            for (ref, loc) in pending where map[ref] == nil {
+                guard let q = ref.firstIndex(of: "?") else { continue }
                 let t = String(ref[..<q])
                 let matches = try await matchingIds(db, type: t, query: String(ref[ref.index(after: q)...]))
                 guard matches.count == 1 else {
                     throw FHIRError(matches.isEmpty ? 404 : 412, matches.isEmpty ? "not-found" : "multiple-matches",
                                     "Conditional reference \(ref) matches \(matches.count) resources; it must match exactly one", expression: loc)
                 }
-                conditionalCache[ref] = "\(t)/\(matches[0])"
+                map[ref] = "\(t)/\(matches[0])"
             }
-            let map = idMap.merging(conditionalCache) { a, _ in a }
-            rewritten = Self.rewriteReferences(rewritten, map)
+            var rewritten = pending.isEmpty ? resource : Self.rewriteReferences(resource, map)
             if a.method == "PUT", case .object(var o) = rewritten, let id = actions[k].id { o["id"] = .string(id); rewritten = .object(o) }
             actions[k].resource = rewritten
         }
@@ -259,6 +260,11 @@ extension Repository {
 
     func recordImport(_ db: any SQLDatabase, _ digest: String, _ name: String, _ count: Int) async throws {
         try await db.raw("INSERT INTO import_files (digest, name, resources, imported_at) VALUES (\(bind: digest), \(bind: name), \(bind: count), \(bind: Instant.now().iso))").run()
+    }
+
+    /// Records an import file that had nothing to load (an empty NDJSON file).
+    public func recordImport(digest: String, name: String) async throws {
+        try await database.transaction { db in try await self.recordImport(db, digest, name, 0) }
     }
 
     /// Whether an import file with this digest has been loaded already.

@@ -46,6 +46,13 @@ struct SearchSQL {
         }
     }
 
+    /// Whether the criterion's condition is `seq IN (index rows of this type)`, which already limits the
+    /// resource type. The outer `res_type = ?` is then left out: without table statistics SQLite would otherwise
+    /// scan every resource of the type instead of looking up the matched rows by key.
+    static func restrictsType(_ c: SearchRequest.Criterion) -> Bool {
+        c.chain != nil || (c.code != "_id" && c.code != "_lastUpdated" && c.modifier != "missing" && c.modifier != "not")
+    }
+
     static func table(for type: SearchParamType) -> String? {
         switch type {
         case .string: "sp_string"

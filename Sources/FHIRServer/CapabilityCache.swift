@@ -1,0 +1,20 @@
+import FHIRJSON
+import Synchronization
+
+/// The CapabilityStatement is the same for every request with the same base URL, and building it walks every
+/// search parameter of every type, so it is built once per base URL. Clients fetch it on every connect.
+final class CapabilityCache: Sendable {
+    /// Bounded, because the base URL comes from the Host header when no public base URL is configured.
+    private static let limit = 16
+    private let statements = Mutex<[String: JSON]>([:])
+
+    func statement(baseURL: String) -> JSON {
+        if let cached = statements.withLock({ $0[baseURL] }) { return cached }
+        let built = CapabilityStatementBuilder.build(baseURL: baseURL, software: "Densauluq", version: "0.1.0")
+        statements.withLock { cache in
+            if cache.count >= Self.limit { cache.removeAll() }
+            cache[baseURL] = built
+        }
+        return built
+    }
+}
