@@ -6,11 +6,13 @@ import Synchronization
 final class CapabilityCache: Sendable {
     /// Bounded, because the base URL comes from the Host header when no public base URL is configured.
     private static let limit = 16
-    private let statements = Mutex<[String: JSON]>([:])
+    private let statements = Mutex<[String: (json: JSON, bytes: [UInt8])]>([:])
 
-    func statement(baseURL: String) -> JSON {
+    /// The statement and its compact serialization.
+    func statement(baseURL: String) -> (json: JSON, bytes: [UInt8]) {
         if let cached = statements.withLock({ $0[baseURL] }) { return cached }
-        let built = CapabilityStatementBuilder.build(baseURL: baseURL, software: "Densauluq", version: "0.1.0")
+        let json = CapabilityStatementBuilder.build(baseURL: baseURL, software: "Densauluq", version: "0.1.0")
+        let built = (json: json, bytes: json.serializedBytes(pretty: false))
         statements.withLock { cache in
             if cache.count >= Self.limit { cache.removeAll() }
             cache[baseURL] = built

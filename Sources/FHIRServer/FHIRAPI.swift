@@ -65,7 +65,7 @@ public struct FHIRAPI: Sendable {
             case (.get, 0):
                 throw FHIRError(400, "invalid", "Name a resource type, /metadata or /_history")
             case (.get, 1) where parts[0] == "metadata", (.head, 1) where parts[0] == "metadata":
-                return FHIRResponse.json(capabilities.statement(baseURL: base), pretty: pretty)
+                return metadata(base: base, pretty: pretty)
             case (.get, 1) where parts[0] == "_history":
                 return FHIRResponse.json(try await repository.history(type: nil, id: nil, parameters: parameters, baseURL: base), pretty: pretty)
             case (.post, 0):
@@ -129,6 +129,12 @@ public struct FHIRAPI: Sendable {
             repository.logger.error("request failed", metadata: ["path": "\(request.uri.path)", "error": "\(String(reflecting: error))"])
             return FHIRResponse.error(FHIRError(500, "exception", "Internal error: \(error)"), pretty: pretty)
         }
+    }
+
+    /// `GET /metadata`, from the per-base-URL cache.
+    private func metadata(base: String, pretty: Bool) -> Response {
+        let statement = capabilities.statement(baseURL: base)
+        return pretty ? FHIRResponse.json(statement.json, pretty: true) : FHIRResponse.bytes(statement.bytes)
     }
 
     private func parse(_ body: [UInt8]) throws(FHIRError) -> JSON {

@@ -15,6 +15,11 @@ enum FHIRResponse {
         return Response(status: status, headers: h, body: .init(byteBuffer: ByteBuffer(bytes: bytes)))
     }
 
+    /// Already serialized FHIR JSON.
+    static func bytes(_ bytes: [UInt8], status: HTTPResponse.Status = .ok) -> Response {
+        Response(status: status, headers: [.contentType: contentType], body: .init(byteBuffer: ByteBuffer(bytes: bytes)))
+    }
+
     /// A stored resource's JSON text as it is, with its version headers.
     static func stored(_ r: StoredText) -> Response {
         var h = HTTPFields()
