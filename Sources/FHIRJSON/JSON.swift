@@ -8,6 +8,9 @@ public enum JSON: Sendable {
     case string(String)
     case array([JSON])
     case object(JSONObject)
+    /// JSON text that is already serialized (a stored resource), written out as it is. The parser never makes
+    /// it; responses use it so that stored resources are not parsed and re-serialized on the way out.
+    case verbatim(String)
 
     public var stringValue: String? { if case .string(let s) = self { return s } else { return nil } }
     public var objectValue: JSONObject? { if case .object(let o) = self { return o } else { return nil } }
@@ -37,6 +40,7 @@ public enum JSON: Sendable {
         case .string: "string"
         case .array: "array"
         case .object: "object"
+        case .verbatim: "JSON text"
         }
     }
 }
@@ -51,8 +55,20 @@ extension JSON: Equatable {
         case let (.string(a), .string(b)): return a == b
         case let (.array(a), .array(b)): return a == b
         case let (.object(a), .object(b)): return a == b
+        case let (.verbatim(a), .verbatim(b)) where a == b: return true
+        case (.verbatim, _), (_, .verbatim):
+            let (l, r) = (lhs.resolved, rhs.resolved)
+            return l.isVerbatim || r.isVerbatim ? false : l == r   // unparseable text equals only itself
         default: return false
         }
+    }
+
+    var isVerbatim: Bool { if case .verbatim = self { return true } else { return false } }
+
+    /// The parsed value of `.verbatim` text (itself for anything else).
+    public var resolved: JSON {
+        if case .verbatim(let text) = self, let parsed = try? JSONParser.parse(text) { return parsed }
+        return self
     }
 
     /// Digits after the decimal point, ignoring exponent notation differences.

@@ -21,6 +21,9 @@ extension JSON {
         case .bool(let b): out.append(contentsOf: (b ? "true" : "false").utf8)
         case .number(let n): out.append(contentsOf: n.utf8)
         case .string(let s): Self.writeString(s, to: &out)
+        case .verbatim(let text):
+            if pretty, let parsed = try? JSONParser.parse(text) { parsed.write(to: &out, pretty: true, indent: indent) }
+            else { out.append(contentsOf: text.utf8) }
         case .array(let items):
             out.append(UInt8(ascii: "["))
             for (i, item) in items.enumerated() {

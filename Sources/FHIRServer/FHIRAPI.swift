@@ -72,7 +72,7 @@ public struct FHIRAPI: Sendable {
                 let bundle = try parse(body)
                 return FHIRResponse.json(try await repository.process(bundle: bundle, baseURL: base), pretty: pretty)
             case (.get, 1):
-                return FHIRResponse.json(try await repository.search(type: parts[0], parameters: parameters, baseURL: base, strict: strictHandling(request)), pretty: pretty)
+                return FHIRResponse.json(try await repository.search(type: parts[0], parameters: parameters, baseURL: base, strict: strictHandling(request), verbatim: true), pretty: pretty)
             case (.post, 2) where parts[1] == "_search":
                 let contentType = request.headers[.contentType] ?? ""
                 if !body.isEmpty {
@@ -81,7 +81,7 @@ public struct FHIRAPI: Sendable {
                     }
                     parameters += SearchRequest.parseQuery(String(decoding: body, as: UTF8.self), formEncoded: true)
                 }
-                return FHIRResponse.json(try await repository.search(type: parts[0], parameters: parameters, baseURL: base, strict: strictHandling(request)), pretty: pretty)
+                return FHIRResponse.json(try await repository.search(type: parts[0], parameters: parameters, baseURL: base, strict: strictHandling(request), verbatim: true), pretty: pretty)
             case (.get, 2) where parts[1] == "_history":
                 return FHIRResponse.json(try await repository.history(type: parts[0], id: nil, parameters: parameters, baseURL: base), pretty: pretty)
             case (.get, 2) where !pretty && request.headers[.ifNoneMatch] == nil:

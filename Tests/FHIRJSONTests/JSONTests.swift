@@ -38,4 +38,15 @@ import Testing
         #expect(pretty.contains("\n  \"name\": ["))
         #expect(try JSONParser.parse(pretty) == json)
     }
+
+    @Test func verbatimTextIsWrittenAsItIsAndComparesByValue() throws {
+        let stored = #"{"resourceType":"Patient","id":"p1","birthDate":"1985-06-01"}"#
+        let bundle: JSON = ["resourceType": "Bundle", "entry": [["resource": .verbatim(stored)]]]
+        #expect(bundle.serialized() == #"{"resourceType":"Bundle","entry":[{"resource":"# + stored + "}]}")
+        let parsed = try JSONParser.parse(bundle.serialized(pretty: true))
+        #expect(parsed["entry"]?.arrayValue?.first?["resource"]?["id"]?.stringValue == "p1")
+        #expect(JSON.verbatim(stored) == (try JSONParser.parse(stored)))
+        #expect(JSON.verbatim(stored) != JSON.verbatim(#"{"resourceType":"Patient","id":"p2"}"#))
+        #expect(JSON.verbatim("{broken") != JSON.verbatim("{broken ") && JSON.verbatim("{broken") == JSON.verbatim("{broken"))
+    }
 }

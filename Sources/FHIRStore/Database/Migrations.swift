@@ -58,6 +58,23 @@ public enum Migrations {
                 "CREATE TABLE import_files (digest TEXT PRIMARY KEY, name TEXT NOT NULL, resources BIGINT NOT NULL, imported_at TEXT NOT NULL)",
             ]
         },
+        // A search criterion becomes `seq IN (SELECT seq FROM sp_x WHERE …)`; with `seq` in the value index the
+        // list comes from the index alone instead of one table lookup per matching row (4 ms → 1 ms for a
+        // patient's 1,277 Observations in the sample data).
+        Migration(version: 2, description: "covering search indexes") { _ in
+            let indexes: [(String, String)] = [
+                ("sp_string", "res_type, param, norm, seq"),
+                ("sp_token", "res_type, param, code, system, seq"),
+                ("sp_date", "res_type, param, lo, hi, seq"),
+                ("sp_number", "res_type, param, value, seq"),
+                ("sp_quantity", "res_type, param, value, seq"),
+                ("sp_reference", "res_type, param, target_id, target_type, seq"),
+                ("sp_uri", "res_type, param, value, seq"),
+            ]
+            return indexes.flatMap { table, columns in
+                ["DROP INDEX \(table)_value", "CREATE INDEX \(table)_value ON \(table) (\(columns))"]
+            }
+        },
     ]
 
     /// Applies the migrations not yet applied; returns the versions applied now.

@@ -7,14 +7,15 @@ extension Repository {
     /// - Parameters:
     ///   - baseURL: the server base, for fullUrl and links (`http://host:port/fhir`).
     ///   - strict: `Prefer: handling=strict`: unknown parameters are errors instead of being skipped.
-    public func search(type: String, parameters: [(String, String)], baseURL: String, strict: Bool = false) async throws -> JSON {
+    ///   - verbatim: entries carry the stored text as `.verbatim` JSON (for responses) instead of parsed resources.
+    public func search(type: String, parameters: [(String, String)], baseURL: String, strict: Bool = false, verbatim: Bool = false) async throws -> JSON {
         try checkType(type)
         let request = try SearchRequest(type: type, parameters: parameters, strict: strict)
         _ = try whereClause(request)   // reports every problem before touching the database
         // The self link shows only what was applied, so a client can see what was skipped.
         let ignored = Set(request.ignored)
         let applied = parameters.filter { !ignored.contains($0.0) }
-        return try await database.read { db in try await self.search(db, request, parameters: applied, baseURL: baseURL) }
+        return try await database.read { db in try await self.search(db, request, parameters: applied, baseURL: baseURL, verbatim: verbatim) }
     }
 
     /// Ids of the current resources matching a query string (conditional create/update/delete, conditional references).
@@ -42,7 +43,8 @@ extension Repository {
         return (conditions.joined(separator: " AND "), builder)
     }
 
-    func search(_ db: any SQLDatabase, _ request: SearchRequest, parameters: [(String, String)], baseURL: String) async throws -> JSON {
+    func search(_ db: any SQLDatabase, _ request: SearchRequest, parameters: [(String, String)], baseURL: String, verbatim: Bool = false) async throws -> JSON {
+        let passThrough = verbatim && request.elements == nil && request.summary == nil
         let (whereSQL, builder) = try whereClause(request)
         let countSQL: SQLQueryString = "SELECT COUNT(*) AS n FROM resources r WHERE " + whereSQL
         let wantsTotal = request.summaryCount || request.total == .accurate || request.total == .estimate
@@ -86,10 +88,10 @@ extension Repository {
         for row in rows.prefix(request.count) {
             let seq = try row.decode(column: "seq", as: Int64.self)
             let id = try row.decode(column: "res_id", as: String.self)
-            let json = try JSONParser.parse(try row.decode(column: "content", as: String.self))
+            let content = try row.decode(column: "content", as: String.self)
             seqs.append(seq)
             matchRefs.append((request.type, id))
-            entries.append(Self.entry(baseURL, request.type, id, shape(json, request), mode: "match"))
+            entries.append(Self.entry(baseURL, request.type, id, passThrough ? .verbatim(content) : shape(try JSONParser.parse(content), request), mode: "match"))
         }
         if rows.count > request.count {
             let next: String
