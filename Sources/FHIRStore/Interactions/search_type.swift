@@ -184,11 +184,7 @@ extension Repository {
     }
 
     static func encodeQuery(_ parameters: [(String, String)]) -> String {
-        var allowed = CharacterSet.urlQueryAllowed
-        allowed.remove(charactersIn: "&=+#")
-        return parameters.map { k, v in
-            (k.addingPercentEncoding(withAllowedCharacters: allowed) ?? k) + "=" + (v.addingPercentEncoding(withAllowedCharacters: allowed) ?? v)
-        }.joined(separator: "&")
+        parameters.map { k, v in QueryEncoding.encode(k) + "=" + QueryEncoding.encode(v) }.joined(separator: "&")
     }
 }
 

@@ -148,14 +148,12 @@ public struct SearchRequest: Sendable {
     /// `+` means a space only in form bodies (POST `_search`); in a URL it is kept, so that
     /// unencoded time zones like `2024-01-01T00:00:00+05:00` still work.
     public static func parseQuery(_ query: String, formEncoded: Bool = false) -> [(String, String)] {
-        func decode(_ s: String) -> String {
-            let t = formEncoded ? s.replacingOccurrences(of: "+", with: " ") : s
-            return t.removingPercentEncoding ?? t
-        }
-        return query.split(separator: "&").compactMap { pair in
-            let kv = pair.split(separator: "=", maxSplits: 1).map(String.init)
-            guard let k = kv.first.map(decode), !k.isEmpty else { return nil }
-            return (k, kv.count > 1 ? decode(kv[1]) : "")
+        query.split(separator: "&").compactMap { pair in
+            let kv = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
+            guard let rawKey = kv.first else { return nil }
+            let k = QueryEncoding.decode(rawKey, plusIsSpace: formEncoded)
+            guard !k.isEmpty else { return nil }
+            return (k, kv.count > 1 ? QueryEncoding.decode(kv[1], plusIsSpace: formEncoded) : "")
         }
     }
 }
