@@ -48,6 +48,7 @@ struct Import: AsyncParsableCommand {
             progress.advance(resources: loaded, elapsed: Date().timeIntervalSince(start))
         }
         progress.finish()
+        if loaded > 0 { try await database.analyze() }
         await database.shutdown()
         let seconds = Date().timeIntervalSince(start)
         let rate = seconds > 0 ? Double(loaded) / seconds : 0

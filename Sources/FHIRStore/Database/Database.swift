@@ -96,6 +96,11 @@ public final class Database: Sendable {
         return try await run()
     }
 
+    /// Refreshes the query planner's table statistics (after a bulk load, so that the first searches are planned well).
+    public func analyze() async throws {
+        try await read { db in try await db.raw("ANALYZE").run() }
+    }
+
     public func shutdown() async { await shutdownPool() }
 }
 
