@@ -11,11 +11,11 @@ extension Repository {
     public func search(type: String, parameters: [(String, String)], baseURL: String, strict: Bool = false, verbatim: Bool = false) async throws -> JSON {
         try checkType(type)
         let request = try SearchRequest(type: type, parameters: parameters, strict: strict)
-        _ = try whereClause(request)   // reports every problem before touching the database
+        let clause = try whereClause(request)   // reports every problem before touching the database
         // The self link shows only what was applied, so a client can see what was skipped.
         let ignored = Set(request.ignored)
         let applied = parameters.filter { !ignored.contains($0.0) }
-        return try await database.read { db in try await self.search(db, request, parameters: applied, baseURL: baseURL, verbatim: verbatim) }
+        return try await database.read { db in try await self.search(db, request, parameters: applied, baseURL: baseURL, verbatim: verbatim, clause: clause) }
     }
 
     /// Ids of the current resources matching a query string (conditional create/update/delete, conditional references).
@@ -43,9 +43,10 @@ extension Repository {
         return (conditions.joined(separator: " AND "), builder)
     }
 
-    func search(_ db: any SQLDatabase, _ request: SearchRequest, parameters: [(String, String)], baseURL: String, verbatim: Bool = false) async throws -> JSON {
+    func search(_ db: any SQLDatabase, _ request: SearchRequest, parameters: [(String, String)], baseURL: String,
+                verbatim: Bool = false, clause: (SQLQueryString, SearchSQL)? = nil) async throws -> JSON {
         let passThrough = verbatim && request.elements == nil && request.summary == nil
-        let (whereSQL, builder) = try whereClause(request)
+        let (whereSQL, builder) = try clause ?? whereClause(request)
         let countSQL: SQLQueryString = "SELECT COUNT(*) AS n FROM resources r WHERE " + whereSQL
         let wantsTotal = request.summaryCount || request.total == .accurate || request.total == .estimate
         var bundle = JSONObject()
