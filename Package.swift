@@ -15,6 +15,10 @@ let package = Package(
         .package(url: "https://github.com/vapor/sql-kit", from: "3.32.0"),
         .package(url: "https://github.com/vapor/sqlite-kit", from: "4.5.0"),
         .package(url: "https://github.com/vapor/postgres-kit", from: "2.13.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird-auth", from: "2.5.0"),
+        .package(url: "https://github.com/vapor/jwt-kit", from: "5.7.0"),
+        .package(url: "https://github.com/apple/swift-crypto", "3.12.0"..<"5.0.0"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.80.0"),
     ],
     targets: [
         // JSON value that keeps number literals and key order, so resources read back byte-for-byte in meaning.
@@ -38,15 +42,38 @@ let package = Package(
             .product(name: "HTTPTypes", package: "swift-http-types"),
             .product(name: "Logging", package: "swift-log"),
         ]),
+        // Accounts, roles, sign-in, access and refresh tokens (bcrypt, JWT).
+        .target(name: "Identity", dependencies: [
+            "FHIRStore", "FHIRValidation",
+            .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
+            .product(name: "JWTKit", package: "jwt-kit"),
+            .product(name: "Crypto", package: "swift-crypto"),
+            .product(name: "NIOPosix", package: "swift-nio"),
+            .product(name: "Logging", package: "swift-log"),
+        ]),
+        // OAuth2 token, revocation and SMART configuration endpoints over Hummingbird.
+        .target(name: "IdentityAPI", dependencies: [
+            "Identity", "FHIRStore", "FHIRJSON",
+            .product(name: "Hummingbird", package: "hummingbird"),
+            .product(name: "HTTPTypes", package: "swift-http-types"),
+        ]),
         .executableTarget(name: "densauluq", dependencies: [
-            "FHIRStore", "FHIRServer", "FHIRJSON",
+            "FHIRStore", "FHIRServer", "FHIRJSON", "Identity", "IdentityAPI",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Logging", package: "swift-log"),
         ]),
         .testTarget(name: "FHIRJSONTests", dependencies: ["FHIRJSON"]),
         .testTarget(name: "FHIRDefinitionsTests", dependencies: ["FHIRDefinitions"]),
         .testTarget(name: "FHIRValidationTests", dependencies: ["FHIRValidation", "FHIRJSON"]),
-        .testTarget(name: "FHIRStoreTests", dependencies: ["FHIRStore", "FHIRJSON"]),
+        // Fresh SQLite and PostgreSQL databases for tests of every module that stores data.
+        .target(name: "DatabaseTesting", dependencies: [
+            "FHIRStore", .product(name: "SQLKit", package: "sql-kit"), .product(name: "Logging", package: "swift-log"),
+        ], path: "Tests/DatabaseTesting"),
+        .testTarget(name: "FHIRStoreTests", dependencies: ["FHIRStore", "FHIRJSON", "DatabaseTesting"]),
+        .testTarget(name: "IdentityTests", dependencies: [
+            "Identity", "IdentityAPI", "FHIRStore", "FHIRJSON", "DatabaseTesting",
+            .product(name: "HummingbirdTesting", package: "hummingbird"),
+        ]),
         .testTarget(name: "FHIRServerTests", dependencies: [
             "FHIRServer", "FHIRStore", "FHIRJSON",
             .product(name: "HummingbirdTesting", package: "hummingbird"),

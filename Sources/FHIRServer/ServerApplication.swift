@@ -5,7 +5,9 @@ import Logging
 
 /// Builds the HTTP application: the FHIR API and the plain endpoints around it.
 public enum ServerApplication {
-    public static func router(repository: Repository, maxBodySize: Int = 32 * 1024 * 1024, publicBaseURL: String? = nil) -> Router<BasicRequestContext> {
+    /// - Parameter configure: adds the routes of other modules (sign-in, …) next to the FHIR API.
+    public static func router(repository: Repository, maxBodySize: Int = 32 * 1024 * 1024, publicBaseURL: String? = nil,
+                              configure: (Router<BasicRequestContext>) -> Void = { _ in }) -> Router<BasicRequestContext> {
         let router = Router(context: BasicRequestContext.self)
         router.addMiddleware { SecurityHeadersMiddleware() }
         router.get("/health") { _, _ in "ok" }
@@ -14,11 +16,13 @@ public enum ServerApplication {
                      body: .init(byteBuffer: ByteBuffer(string: "Densauluq FHIR R4 server. API base: /fhir (see /fhir/metadata)\n")))
         }
         FHIRAPI(repository: repository, maxBodySize: maxBodySize, publicBaseURL: publicBaseURL).addRoutes(to: router)
+        configure(router)
         return router
     }
 
-    public static func make(repository: Repository, host: String, port: Int, logger: Logger, publicBaseURL: String? = nil) -> some ApplicationProtocol {
-        Application(router: router(repository: repository, publicBaseURL: publicBaseURL),
+    public static func make(repository: Repository, host: String, port: Int, logger: Logger, publicBaseURL: String? = nil,
+                            configure: (Router<BasicRequestContext>) -> Void = { _ in }) -> some ApplicationProtocol {
+        Application(router: router(repository: repository, publicBaseURL: publicBaseURL, configure: configure),
                     configuration: .init(address: .hostname(host, port: port), serverName: "Densauluq"),
                     logger: logger)
     }

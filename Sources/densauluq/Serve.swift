@@ -3,6 +3,8 @@ import FHIRServer
 import FHIRStore
 import Foundation
 import Hummingbird
+import Identity
+import IdentityAPI
 import Logging
 
 struct Serve: AsyncParsableCommand {
@@ -20,7 +22,11 @@ struct Serve: AsyncParsableCommand {
         let database = try await db.open(logger: logger)
         logger.info("database ready", metadata: ["database": "\(db.configuration)"])
         let repository = Repository(database: database, logger: logger)
-        let app = ServerApplication.make(repository: repository, host: host, port: port, logger: logger, publicBaseURL: baseURL)
+        let tokens = try await TokenService.make(accounts: AccountStore(database: database))
+        let serverBase = baseURL.map { url in url.hasSuffix("/fhir") ? String(url.dropLast(5)) : url }
+        let app = ServerApplication.make(repository: repository, host: host, port: port, logger: logger, publicBaseURL: baseURL) { router in
+            AuthAPI(tokens: tokens, publicBaseURL: serverBase).addRoutes(to: router)
+        }
         print("Densauluq listening on http://\(host):\(port) — FHIR API at http://\(host):\(port)/fhir")
         try await app.runService()
         await database.shutdown()

@@ -1,3 +1,4 @@
+import DatabaseTesting
 import FHIRJSON
 import FHIRStore
 import Testing

@@ -75,6 +75,26 @@ public enum Migrations {
                 ["DROP INDEX \(table)_value", "CREATE INDEX \(table)_value ON \(table) (\(columns))"]
             }
         },
+        // Identity (module Identity): accounts, refresh tokens, revoked access tokens, and server settings such as
+        // a generated token-signing key. Kept in the one versioned sequence so that `migrate` covers everything.
+        Migration(version: 3, description: "accounts and tokens") { _ in
+            [
+                """
+                CREATE TABLE accounts (id TEXT PRIMARY KEY, username TEXT NOT NULL UNIQUE, password_hash TEXT NOT NULL,
+                  role TEXT NOT NULL, organization TEXT, practitioner TEXT, iin TEXT, region TEXT,
+                  disabled SMALLINT NOT NULL DEFAULT 0, failed_attempts INTEGER NOT NULL DEFAULT 0, locked_until TEXT,
+                  created_at TEXT NOT NULL)
+                """,
+                "CREATE UNIQUE INDEX accounts_iin ON accounts (iin)",
+                """
+                CREATE TABLE refresh_tokens (token_hash TEXT PRIMARY KEY, account_id TEXT NOT NULL, expires_at TEXT NOT NULL,
+                  revoked SMALLINT NOT NULL DEFAULT 0, created_at TEXT NOT NULL)
+                """,
+                "CREATE INDEX refresh_tokens_account ON refresh_tokens (account_id)",
+                "CREATE TABLE revoked_tokens (jti TEXT PRIMARY KEY, expires_at TEXT NOT NULL)",
+                "CREATE TABLE settings (name TEXT PRIMARY KEY, value TEXT NOT NULL)",
+            ]
+        },
     ]
 
     /// Applies the migrations not yet applied; returns the versions applied now.

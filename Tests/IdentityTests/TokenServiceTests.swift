@@ -1,0 +1,110 @@
+import DatabaseTesting
+import FHIRStore
+import Foundation
+import Identity
+import Testing
+
+/// Accounts, sign-in, lock-out, refresh rotation and revocation, on SQLite and PostgreSQL.
+@Suite struct TokenServiceTests {
+    static let citizenIIN = "900412400173"   // 1990-04-12, female
+
+    /// Low bcrypt cost keeps the suite fast; the algorithm is the same.
+    static func services(_ repo: Repository, policy: TokenService.Policy = .init()) async throws -> (AccountStore, TokenService) {
+        let accounts = AccountStore(database: repo.database, hasher: PasswordHasher(cost: 4))
+        return (accounts, try await TokenService.make(accounts: accounts, secret: String(repeating: "k", count: 40), policy: policy))
+    }
+
+    @Test(arguments: TestDatabase.available)
+    func accountDetailsAreCheckedForTheirRole(_ db: TestDatabase) async throws {
+        try await db.withRepository { repo in
+            let (accounts, _) = try await Self.services(repo)
+            do {
+                _ = try await accounts.add(NewAccount(username: "x y", password: "short", role: .citizen, iin: "900412400174"))
+                Issue.record("accepted")
+            } catch let IdentityError.invalidAccount(problems) {
+                #expect(problems.count == 3)   // user name, password, check digit
+                #expect(problems.contains { $0.contains("check digit") })
+            }
+            await #expect(throws: IdentityError.self) {
+                _ = try await accounts.add(NewAccount(username: "kim", password: "long-enough-1", role: .clinician))   // no organisation
+            }
+            let citizen = try await accounts.add(NewAccount(username: "Aigerim", password: "long-enough-1", role: .citizen, iin: Self.citizenIIN))
+            #expect(citizen.username == "aigerim")
+            await #expect(throws: IdentityError.usernameTaken("aigerim")) {
+                _ = try await accounts.add(NewAccount(username: "AIGERIM", password: "long-enough-2", role: .analyst))
+            }
+            #expect(try await accounts.list().map(\.username) == ["aigerim"])
+        }
+    }
+
+    @Test(arguments: TestDatabase.available)
+    func signInRefreshRotationAndSignOut(_ db: TestDatabase) async throws {
+        try await db.withRepository { repo in
+            let (accounts, tokens) = try await Self.services(repo)
+            _ = try await accounts.add(NewAccount(username: "dr.kim", password: "correct horse", role: .clinician, organization: "org-1", practitioner: "pr-1"))
+            let pair = try await tokens.signIn(username: "Dr.Kim", password: "correct horse")
+            let claims = try await tokens.verify(pair.accessToken)
+            #expect(claims.role == "clinician" && claims.org == "org-1" && claims.practitioner == "pr-1")
+            #expect(pair.scope.contains("user/*.read"))
+
+            // A tampered token: change the role in the payload, keep the signature.
+            let parts = pair.accessToken.split(separator: ".").map(String.init)
+            var payload = try #require(Data(base64Encoded: Self.padded(parts[1])))
+            payload = Data(String(decoding: payload, as: UTF8.self).replacingOccurrences(of: "clinician", with: "system-admin").utf8)
+            let forged = [parts[0], payload.base64EncodedString().replacingOccurrences(of: "=", with: ""), parts[2]].joined(separator: ".")
+            await #expect(throws: IdentityError.self) { _ = try await tokens.verify(forged) }
+
+            // Rotation: the new refresh token works once; reusing the old one ends every session.
+            let second = try await tokens.refresh(pair.refreshToken)
+            await #expect(throws: IdentityError.self) { _ = try await tokens.refresh(pair.refreshToken) }
+            await #expect(throws: IdentityError.self) { _ = try await tokens.refresh(second.refreshToken) }
+
+            // Sign-out revokes the access token at once.
+            let third = try await tokens.signIn(username: "dr.kim", password: "correct horse")
+            try await tokens.signOut(refreshToken: third.refreshToken, accessToken: third.accessToken)
+            await #expect(throws: IdentityError.self) { _ = try await tokens.verify(third.accessToken) }
+            await #expect(throws: IdentityError.self) { _ = try await tokens.refresh(third.refreshToken) }
+        }
+    }
+
+    @Test(arguments: TestDatabase.available)
+    func repeatedFailuresLockAndDisabledAccountsCannotSignIn(_ db: TestDatabase) async throws {
+        try await db.withRepository { repo in
+            var policy = TokenService.Policy()
+            policy.maxFailures = 3
+            let (accounts, tokens) = try await Self.services(repo, policy: policy)
+            _ = try await accounts.add(NewAccount(username: "analyst", password: "correct horse", role: .analyst))
+            for _ in 0..<3 {
+                await #expect(throws: IdentityError.invalidCredentials) { _ = try await tokens.signIn(username: "analyst", password: "wrong") }
+            }
+            // Locked: even the right password is refused until the lock ends.
+            do { _ = try await tokens.signIn(username: "analyst", password: "correct horse"); Issue.record("signed in while locked") }
+            catch let error as IdentityError { if case .locked = error {} else { Issue.record("expected locked, got \(error)") } }
+            // Unknown user names fail the same way as wrong passwords.
+            await #expect(throws: IdentityError.invalidCredentials) { _ = try await tokens.signIn(username: "nobody", password: "x") }
+
+            _ = try await accounts.add(NewAccount(username: "pharm", password: "correct horse", role: .pharmacist, organization: "apteka-1"))
+            let pair = try await tokens.signIn(username: "pharm", password: "correct horse")
+            try await accounts.disable(username: "pharm")
+            await #expect(throws: IdentityError.disabled) { _ = try await tokens.signIn(username: "pharm", password: "correct horse") }
+            await #expect(throws: IdentityError.self) { _ = try await tokens.refresh(pair.refreshToken) }
+        }
+    }
+
+    @Test(arguments: TestDatabase.available)
+    func aGeneratedSigningKeyIsKeptAcrossRestarts(_ db: TestDatabase) async throws {
+        try await db.withRepository { repo in
+            let accounts = AccountStore(database: repo.database, hasher: PasswordHasher(cost: 4))
+            _ = try await accounts.add(NewAccount(username: "admin", password: "correct horse", role: .systemAdmin))
+            let first = try await TokenService.make(accounts: accounts)
+            let pair = try await first.signIn(username: "admin", password: "correct horse")
+            let restarted = try await TokenService.make(accounts: accounts)
+            #expect(try await restarted.verify(pair.accessToken).role == "system-admin")
+        }
+    }
+
+    static func padded(_ base64url: String) -> String {
+        let s = base64url.replacingOccurrences(of: "-", with: "+").replacingOccurrences(of: "_", with: "/")
+        return s + String(repeating: "=", count: (4 - s.count % 4) % 4)
+    }
+}
