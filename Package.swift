@@ -51,6 +51,12 @@ let package = Package(
             .product(name: "NIOPosix", package: "swift-nio"),
             .product(name: "Logging", package: "swift-log"),
         ]),
+        // The append-only, hash-chained audit trail of access to health data, and its verification.
+        .target(name: "Audit", dependencies: [
+            "FHIRStore",
+            .product(name: "Crypto", package: "swift-crypto"),
+            .product(name: "Logging", package: "swift-log"),
+        ]),
         // OAuth2 token, revocation and SMART configuration endpoints over Hummingbird.
         .target(name: "IdentityAPI", dependencies: [
             "Identity", "FHIRStore", "FHIRJSON",
@@ -58,7 +64,7 @@ let package = Package(
             .product(name: "HTTPTypes", package: "swift-http-types"),
         ]),
         .executableTarget(name: "densauluq", dependencies: [
-            "FHIRStore", "FHIRServer", "FHIRJSON", "Identity", "IdentityAPI",
+            "FHIRStore", "FHIRServer", "FHIRJSON", "Identity", "IdentityAPI", "Audit",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Logging", package: "swift-log"),
         ]),
@@ -70,6 +76,7 @@ let package = Package(
             "FHIRStore", .product(name: "SQLKit", package: "sql-kit"), .product(name: "Logging", package: "swift-log"),
         ], path: "Tests/DatabaseTesting"),
         .testTarget(name: "FHIRStoreTests", dependencies: ["FHIRStore", "FHIRJSON", "DatabaseTesting"]),
+        .testTarget(name: "AuditTests", dependencies: ["Audit", "FHIRStore", "DatabaseTesting"]),
         .testTarget(name: "IdentityTests", dependencies: [
             "Identity", "IdentityAPI", "FHIRStore", "FHIRJSON", "DatabaseTesting",
             .product(name: "HummingbirdTesting", package: "hummingbird"),

@@ -95,6 +95,18 @@ public enum Migrations {
                 "CREATE TABLE settings (name TEXT PRIMARY KEY, value TEXT NOT NULL)",
             ]
         },
+        // Audit (module Audit): the append-only, hash-chained record of access to health data.
+        Migration(version: 4, description: "audit trail") { kind in
+            let serial = kind == .sqlite ? "INTEGER PRIMARY KEY" : "BIGSERIAL PRIMARY KEY"
+            return [
+                """
+                CREATE TABLE audit_log (seq \(serial), recorded TEXT NOT NULL, actor TEXT NOT NULL, role TEXT,
+                  organization TEXT, patient TEXT, action TEXT NOT NULL, target TEXT NOT NULL, outcome INTEGER NOT NULL,
+                  source TEXT, purpose TEXT, prev_hash TEXT NOT NULL, hash TEXT NOT NULL)
+                """,
+                "CREATE INDEX audit_log_patient ON audit_log (patient, seq)",
+            ]
+        },
     ]
 
     /// Applies the migrations not yet applied; returns the versions applied now.

@@ -1,0 +1,105 @@
+import FHIRStore
+import Logging
+import SQLKit
+
+/// Appends audit entries to `audit_log`, chained by hash.
+///
+/// Entries are buffered and written in batches (every `flushInterval` or `batchSize` entries, and at
+/// `shutdown`), so that recording a read does not turn every read into a database write; a crash can lose at
+/// most the entries of the last interval. One writer at a time extends the chain: in-process by this actor,
+/// across processes by the database (SQLite's single writer; an advisory lock on PostgreSQL).
+public actor AuditLog {
+    public let database: Database
+    let logger: Logger
+    let batchSize: Int
+    let flushInterval: Duration
+    private var buffer: [AuditEntry] = []
+    private var flusher: Task<Void, Never>?
+
+    public init(database: Database, logger: Logger = Logger(label: "densauluq.audit"), batchSize: Int = 256,
+                flushInterval: Duration = .milliseconds(200)) {
+        self.database = database
+        self.logger = logger
+        self.batchSize = batchSize
+        self.flushInterval = flushInterval
+    }
+
+    /// Queues an entry; it is written within `flushInterval`.
+    public func record(_ entry: AuditEntry) {
+        buffer.append(entry)
+        if buffer.count >= batchSize {
+            Task { await self.flushLogging() }
+        } else if flusher == nil {
+            let interval = flushInterval
+            flusher = Task {
+                try? await Task.sleep(for: interval)
+                await self.timerFired()
+            }
+        }
+    }
+
+    private func timerFired() async {
+        flusher = nil
+        await flushLogging()
+    }
+
+    private func flushLogging() async {
+        do { try await flush() } catch {
+            logger.error("audit entries could not be written; they are kept for the next attempt", metadata: ["error": "\(error)"])
+        }
+    }
+
+    /// Writes every queued entry now. On failure the entries go back to the front of the queue.
+    public func flush() async throws {
+        guard !buffer.isEmpty else { return }
+        let entries = buffer
+        buffer = []
+        do {
+            try await Self.append(entries, to: database)
+        } catch {
+            buffer = entries + buffer
+            throw error
+        }
+    }
+
+    /// Writes the queue and stops the timer; call before closing the database.
+    public func shutdown() async throws {
+        flusher?.cancel()
+        flusher = nil
+        try await flush()
+    }
+
+    static func append(_ entries: [AuditEntry], to database: Database) async throws {
+        try await database.transaction { db in
+            if database.kind == .postgres {
+                try await db.raw("SELECT pg_advisory_xact_lock(7243117)").run()   // one chain writer across processes
+            }
+            var previous = try await db.raw("SELECT hash FROM audit_log ORDER BY seq DESC LIMIT 1").all().first?
+                .decode(column: "hash", as: String.self) ?? AuditChain.genesis
+            var rows: [SQLQueryString] = []
+            for e in entries {
+                let hash = AuditChain.hash(previous: previous, entry: e)
+                rows.append("""
+                    (\(bind: e.recorded), \(bind: e.actor), \(bind: e.role), \(bind: e.organization), \(bind: e.patient), \(bind: e.action),
+                     \(bind: e.target), \(bind: e.outcome), \(bind: e.source), \(bind: e.purpose), \(bind: previous), \(bind: hash))
+                    """)
+                previous = hash
+            }
+            for start in stride(from: 0, to: rows.count, by: 200) {
+                let chunk = rows[start..<min(start + 200, rows.count)]
+                try await db.raw("""
+                    INSERT INTO audit_log (recorded, actor, role, organization, patient, action, target, outcome, source, purpose, prev_hash, hash) VALUES
+                    """ + Array(chunk).joined(separator: ", ")).run()
+            }
+        }
+    }
+
+    /// The entries about one patient's record, newest first (what a citizen sees as "who looked at my record").
+    public func entries(patient: String, limit: Int = 100) async throws -> [AuditEntry] {
+        try await flush()
+        return try await database.read { db in
+            try await db.raw("SELECT * FROM audit_log WHERE patient = \(bind: patient) ORDER BY seq DESC LIMIT \(literal: limit)").all()
+                .map(AuditVerifier.entry)
+        }
+    }
+}

@@ -1,0 +1,69 @@
+import Audit
+import DatabaseTesting
+import FHIRStore
+import Testing
+
+/// The audit chain records entries in order and `verify` finds a changed or removed row, on both databases.
+@Suite struct AuditTrailTests {
+    static func entry(_ i: Int, patient: String = "p1") -> AuditEntry {
+        AuditEntry(recorded: "2026-11-25T10:00:\(String(format: "%02d", i % 60)).000Z", actor: "acc-\(i % 3)", role: "clinician",
+                   organization: "org-1", patient: patient, action: i.isMultiple(of: 2) ? "read" : "search",
+                   target: "Observation/o\(i)", outcome: 200, source: "10.0.0.\(i % 255)")
+    }
+
+    @Test(arguments: TestDatabase.available)
+    func anIntactChainVerifiesAndBuffersAreFlushed(_ db: TestDatabase) async throws {
+        try await db.withRepository { repo in
+            let log = AuditLog(database: repo.database, batchSize: 50, flushInterval: .milliseconds(20))
+            for i in 0..<120 { await log.record(Self.entry(i, patient: i.isMultiple(of: 4) ? "p2" : "p1")) }
+            try await log.shutdown()
+            let report = try await AuditVerifier.verify(repo.database, pageSize: 7)   // several pages
+            #expect(report.rows == 120 && report.broken == nil && report.head.count == 64)
+            // A second writer continues the same chain.
+            let other = AuditLog(database: repo.database)
+            await other.record(Self.entry(500))
+            try await other.shutdown()
+            #expect(try await AuditVerifier.verify(repo.database).rows == 121)
+            // What a citizen sees: entries about their record only, newest first.
+            let mine = try await log.entries(patient: "p2", limit: 1000)
+            #expect(mine.count == 30 && mine.allSatisfy { $0.patient == "p2" } && mine.first?.target == "Observation/o116")
+        }
+    }
+
+    @Test(arguments: TestDatabase.available)
+    func aChangedRowIsFound(_ db: TestDatabase) async throws {
+        try await db.withRepository { repo in
+            let log = AuditLog(database: repo.database)
+            for i in 0..<10 { await log.record(Self.entry(i)) }
+            try await log.shutdown()
+            let fifth = try await Self.seq(repo, offset: 4)
+            try await repo.database.read { db in
+                try await db.raw("UPDATE audit_log SET actor = 'someone-else' WHERE seq = \(bind: fifth)").run()
+            }
+            let report = try await AuditVerifier.verify(repo.database)
+            #expect(report.broken?.seq == fifth && report.broken?.reason.contains("changed") == true && report.rows == 4)
+        }
+    }
+
+    @Test(arguments: TestDatabase.available)
+    func aRemovedRowIsFound(_ db: TestDatabase) async throws {
+        try await db.withRepository { repo in
+            let log = AuditLog(database: repo.database)
+            for i in 0..<10 { await log.record(Self.entry(i)) }
+            try await log.shutdown()
+            let third = try await Self.seq(repo, offset: 2)
+            let fourth = try await Self.seq(repo, offset: 3)
+            try await repo.database.read { db in try await db.raw("DELETE FROM audit_log WHERE seq = \(bind: third)").run() }
+            let report = try await AuditVerifier.verify(repo.database)
+            #expect(report.broken?.seq == fourth && report.broken?.reason.contains("removed") == true)
+        }
+    }
+
+    static func seq(_ repo: Repository, offset: Int) async throws -> Int64 {
+        try await repo.database.read { db in
+            let rows = try await db.raw("SELECT seq FROM audit_log ORDER BY seq LIMIT 1 OFFSET \(literal: offset)").all()
+            guard let row = rows.first else { throw TestSetupError("no audit row at offset \(offset)") }
+            return try row.decode(column: "seq", as: Int64.self)
+        }
+    }
+}
