@@ -37,7 +37,7 @@ let package = Package(
         ]),
         // FHIR REST API over Hummingbird.
         .target(name: "FHIRServer", dependencies: [
-            "FHIRJSON", "FHIRDefinitions", "FHIRStore",
+            "FHIRJSON", "FHIRDefinitions", "FHIRStore", "Identity", "Audit",
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "HTTPTypes", package: "swift-http-types"),
             .product(name: "Logging", package: "swift-log"),
@@ -82,7 +82,7 @@ let package = Package(
             .product(name: "HummingbirdTesting", package: "hummingbird"),
         ]),
         .testTarget(name: "FHIRServerTests", dependencies: [
-            "FHIRServer", "FHIRStore", "FHIRJSON",
+            "FHIRServer", "FHIRStore", "FHIRJSON", "Identity", "Audit", "DatabaseTesting",
             .product(name: "HummingbirdTesting", package: "hummingbird"),
             .product(name: "HTTPTypes", package: "swift-http-types"),
         ]),

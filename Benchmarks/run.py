@@ -82,26 +82,37 @@ def run_import(binary, db, n):
     return n / (time.perf_counter() - t)
 
 
+BENCH_USER, BENCH_PASSWORD = "bench-admin", "bench-password-1"
+
+
 class Server:
     def __init__(self, binary, db):
+        subprocess.run([binary, "users", "add", "--database", db, "--username", BENCH_USER, "--role", "system-admin", "--password-stdin"],
+                       input=BENCH_PASSWORD + "\n", text=True, check=True, capture_output=True)
         self.port = free_port()
         self.proc = subprocess.Popen([binary, "serve", "--port", str(self.port), "--database", db, "--log-level", "warning"],
                                      stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         self.base = f"http://127.0.0.1:{self.port}/fhir"
         for _ in range(300):
             try:
-                urllib.request.urlopen(self.base + "/metadata", timeout=1); return
+                urllib.request.urlopen(self.base + "/metadata", timeout=1); break
             except Exception:
                 time.sleep(0.1)
-        raise RuntimeError("server did not start")
+        else:
+            raise RuntimeError("server did not start")
+        form = f"grant_type=password&username={BENCH_USER}&password={BENCH_PASSWORD}".encode()
+        with urllib.request.urlopen(urllib.request.Request(self.base[: -len("/fhir")] + "/auth/token", data=form), timeout=60) as r:
+            self.authorization = "Bearer " + json.loads(r.read())["access_token"]
 
     def post(self, path, body):
-        req = urllib.request.Request(self.base + path, data=body, method="POST", headers={"Content-Type": "application/fhir+json"})
+        req = urllib.request.Request(self.base + path, data=body, method="POST",
+                                     headers={"Content-Type": "application/fhir+json", "Authorization": self.authorization})
         with urllib.request.urlopen(req, timeout=600) as r:
             return json.loads(r.read())
 
     def get(self, path):
-        with urllib.request.urlopen(self.base + path, timeout=60) as r:
+        req = urllib.request.Request(self.base + path, headers={"Authorization": self.authorization})
+        with urllib.request.urlopen(req, timeout=60) as r:
             return json.loads(r.read())
 
     def stop(self):
@@ -110,10 +121,11 @@ class Server:
         except Exception: self.proc.kill()
 
 
-def wrk(base, paths, seconds, tmp):
+def wrk(base, paths, seconds, tmp, authorization):
     script = os.path.join(tmp, "paths.lua")
     with open(script, "w") as f:
         f.write("paths = {" + ",".join(json.dumps(p) for p in paths) + "}\n")
+        f.write(f"wrk.headers['Authorization'] = {json.dumps(authorization)}\n")
         f.write("request = function() return wrk.format('GET', paths[math.random(#paths)]) end\n")
         f.write("done = function(summary, latency, requests)\n io.write(string.format('RESULT %f %f %f %d %d\\n', latency:percentile(50), latency:percentile(99), latency.max, summary.requests, summary.errors.status + summary.errors.connect + summary.errors.read + summary.errors.timeout))\nend\n")
     out = subprocess.run(["wrk", "-t2", "-c32", f"-d{seconds}s", "-s", script, base], capture_output=True, text=True, check=True).stdout
@@ -160,11 +172,11 @@ def bench(kind, binary, pg_url, seconds, data, tmp):
         pairs = server.get("/Observation?_count=1000&_elements=subject,code")
         subj_code = [(e["resource"]["subject"]["reference"], e["resource"]["code"]["coding"][0]["code"]) for e in pairs.get("entry", []) if "subject" in e["resource"]]
         root = server.base.rsplit("/fhir", 1)[0]
-        wrk(root, [f"/fhir/Observation/{i}" for i in obs_ids[:100]], 3, tmp)   # warm-up, not recorded
+        wrk(root, [f"/fhir/Observation/{i}" for i in obs_ids[:100]], 3, tmp, server.authorization)   # warm-up, not recorded
         result["latency"] = {
-            "read_by_id": wrk(server.base.rsplit("/fhir", 1)[0], [f"/fhir/Observation/{i}" for i in obs_ids] + [f"/fhir/Patient/{i}" for i in pat_ids], seconds, tmp),
-            "patient_by_iin": wrk(server.base.rsplit("/fhir", 1)[0], [f"/fhir/Patient?identifier={IIN_SYSTEM}|{i}" for i in iins], seconds, tmp),
-            "observation_by_subject_and_code": wrk(server.base.rsplit("/fhir", 1)[0], [f"/fhir/Observation?subject={s}&code=http://loinc.org|{c}" for s, c in subj_code], seconds, tmp),
+            "read_by_id": wrk(server.base.rsplit("/fhir", 1)[0], [f"/fhir/Observation/{i}" for i in obs_ids] + [f"/fhir/Patient/{i}" for i in pat_ids], seconds, tmp, server.authorization),
+            "patient_by_iin": wrk(server.base.rsplit("/fhir", 1)[0], [f"/fhir/Patient?identifier={IIN_SYSTEM}|{i}" for i in iins], seconds, tmp, server.authorization),
+            "observation_by_subject_and_code": wrk(server.base.rsplit("/fhir", 1)[0], [f"/fhir/Observation?subject={s}&code=http://loinc.org|{c}" for s, c in subj_code], seconds, tmp, server.authorization),
         }
     finally:
         server.stop()

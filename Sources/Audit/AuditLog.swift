@@ -15,6 +15,8 @@ public actor AuditLog {
     let flushInterval: Duration
     private var buffer: [AuditEntry] = []
     private var flusher: Task<Void, Never>?
+    /// The batch being written; the next flush waits for it.
+    private var inFlight: Task<Void, any Error>?
 
     public init(database: Database, logger: Logger = Logger(label: "densauluq.audit"), batchSize: Int = 256,
                 flushInterval: Duration = .milliseconds(200)) {
@@ -49,13 +51,27 @@ public actor AuditLog {
         }
     }
 
-    /// Writes every queued entry now. On failure the entries go back to the front of the queue.
+    /// Writes every queued entry now, after any write already under way, so that entries reach the chain in the
+    /// order they were recorded. On failure the entries go back to the front of the queue.
     public func flush() async throws {
-        guard !buffer.isEmpty else { return }
+        guard !buffer.isEmpty else {
+            // Nothing new, but a caller of flush() expects what was recorded before to be written.
+            _ = try await inFlight?.value
+            return
+        }
         let entries = buffer
         buffer = []
-        do {
+        let previous = inFlight
+        let database = self.database
+        // Each batch is written after the one before it, so entries reach the chain in recording order.
+        let write = Task {
+            _ = try? await previous?.value
             try await Self.append(entries, to: database)
+        }
+        inFlight = write
+        defer { if inFlight == write { inFlight = nil } }
+        do {
+            try await write.value
         } catch {
             buffer = entries + buffer
             throw error

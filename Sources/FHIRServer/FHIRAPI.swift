@@ -2,7 +2,9 @@ import FHIRJSON
 import FHIRStore
 import Foundation
 import HTTPTypes
+import Audit
 import Hummingbird
+import Identity
 import Logging
 
 /// The FHIR REST API mounted under a base path (default `/fhir`): every interaction of the spec's RESTful API
@@ -14,13 +16,23 @@ public struct FHIRAPI: Sendable {
     public let maxBodySize: Int
     /// Fixed public base URL; when nil it is made from the request's Host header.
     public let publicBaseURL: String?
+    /// Verifies bearer tokens; nil serves without authentication (embedding in tests and tools).
+    public let tokens: TokenService?
+    /// When set, every request under the base except `metadata` is recorded.
+    public let audit: AuditLog?
+    /// Refuse requests without a bearer token (401). Only meaningful with `tokens`.
+    public let requireAuthentication: Bool
     private let capabilities = CapabilityCache()
 
-    public init(repository: Repository, basePath: String = "/fhir", maxBodySize: Int = 32 * 1024 * 1024, publicBaseURL: String? = nil) {
+    public init(repository: Repository, basePath: String = "/fhir", maxBodySize: Int = 32 * 1024 * 1024, publicBaseURL: String? = nil,
+                tokens: TokenService? = nil, audit: AuditLog? = nil, requireAuthentication: Bool = true) {
         self.repository = repository
         self.basePath = basePath
         self.maxBodySize = maxBodySize
         self.publicBaseURL = publicBaseURL
+        self.tokens = tokens
+        self.audit = audit
+        self.requireAuthentication = requireAuthentication
     }
 
     /// Registers the routes on `router`.
@@ -38,8 +50,46 @@ public struct FHIRAPI: Sendable {
         return "http://\(host)\(basePath)"
     }
 
-    /// Dispatches one request and turns every error into an OperationOutcome.
+    /// Authenticates, dispatches and audits one request.
     public func handle(_ request: Request) async -> Response {
+        let path = request.uri.path.dropFirst(basePath.count)
+        let isMetadata = path == "/metadata" || path == "/metadata/"
+        var principal: AccessToken?
+        if let tokens, !isMetadata {
+            var refusal: Response?
+            if let header = request.headers[.authorization] {
+                if !header.hasPrefix("Bearer ") {
+                    refusal = Self.unauthorized("The Authorization header must be 'Bearer <access token>'")
+                } else {
+                    do { principal = try await tokens.verify(String(header.dropFirst(7))) } catch {
+                        refusal = Self.unauthorized((error as? IdentityError)?.description ?? "The access token is not valid", invalidToken: true)
+                    }
+                }
+            } else if requireAuthentication {
+                refusal = Self.unauthorized("This server needs a bearer access token: sign in at /auth/token")
+            }
+            if let refusal {
+                // Refused attempts are part of the trail too: they are what an intrusion looks like.
+                await audit?.record(AuditRecord.entry(request: request, path: String(path), principal: nil, status: refusal.status.code))
+                return refusal
+            }
+        }
+        let response = await dispatch(request)
+        if let audit, !isMetadata {
+            await audit.record(AuditRecord.entry(request: request, path: String(path), principal: principal, status: response.status.code))
+        }
+        return response
+    }
+
+    /// 401 with the `WWW-Authenticate` challenge of RFC 6750.
+    static func unauthorized(_ message: String, invalidToken: Bool = false) -> Response {
+        var response = FHIRResponse.error(FHIRError(401, "login", message))
+        response.headers[.wwwAuthenticate] = invalidToken ? "Bearer realm=\"densauluq\", error=\"invalid_token\"" : "Bearer realm=\"densauluq\""
+        return response
+    }
+
+    /// Dispatches one request and turns every error into an OperationOutcome.
+    func dispatch(_ request: Request) async -> Response {
         var request = request
         let query = request.uri.query ?? ""
         var parameters = SearchRequest.parseQuery(query)

@@ -1,12 +1,17 @@
+import Audit
 import FHIRStore
 import HTTPTypes
+import Identity
 import Hummingbird
 import Logging
 
 /// Builds the HTTP application: the FHIR API and the plain endpoints around it.
 public enum ServerApplication {
-    /// - Parameter configure: adds the routes of other modules (sign-in, …) next to the FHIR API.
+    /// - Parameters:
+    ///   - tokens, audit, requireAuthentication: see `FHIRAPI`; without `tokens` the API is open (tests, tools).
+    ///   - configure: adds the routes of other modules (sign-in, …) next to the FHIR API.
     public static func router(repository: Repository, maxBodySize: Int = 32 * 1024 * 1024, publicBaseURL: String? = nil,
+                              tokens: TokenService? = nil, audit: AuditLog? = nil, requireAuthentication: Bool = true,
                               configure: (Router<BasicRequestContext>) -> Void = { _ in }) -> Router<BasicRequestContext> {
         let router = Router(context: BasicRequestContext.self)
         router.addMiddleware { SecurityHeadersMiddleware() }
@@ -15,14 +20,17 @@ public enum ServerApplication {
             Response(status: .ok, headers: [.contentType: "text/plain; charset=utf-8"],
                      body: .init(byteBuffer: ByteBuffer(string: "Densauluq FHIR R4 server. API base: /fhir (see /fhir/metadata)\n")))
         }
-        FHIRAPI(repository: repository, maxBodySize: maxBodySize, publicBaseURL: publicBaseURL).addRoutes(to: router)
+        FHIRAPI(repository: repository, maxBodySize: maxBodySize, publicBaseURL: publicBaseURL, tokens: tokens, audit: audit,
+                requireAuthentication: requireAuthentication).addRoutes(to: router)
         configure(router)
         return router
     }
 
     public static func make(repository: Repository, host: String, port: Int, logger: Logger, publicBaseURL: String? = nil,
+                            tokens: TokenService? = nil, audit: AuditLog? = nil, requireAuthentication: Bool = true,
                             configure: (Router<BasicRequestContext>) -> Void = { _ in }) -> some ApplicationProtocol {
-        Application(router: router(repository: repository, publicBaseURL: publicBaseURL, configure: configure),
+        Application(router: router(repository: repository, publicBaseURL: publicBaseURL, tokens: tokens, audit: audit,
+                                   requireAuthentication: requireAuthentication, configure: configure),
                     configuration: .init(address: .hostname(host, port: port), serverName: "Densauluq"),
                     logger: logger)
     }

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Audit
 import FHIRServer
 import FHIRStore
 import Foundation
@@ -15,6 +16,8 @@ struct Serve: AsyncParsableCommand {
     @Option(help: "Port to listen on.") var port = 8080
     @Option(help: "Public base URL of the FHIR API, when behind a proxy (default: from the Host header).") var baseURL: String?
     @Option(help: "Log level: trace, debug, info, notice, warning, error.") var logLevel = "info"
+    @Flag(help: "Serve the FHIR API without a bearer token (development only; requests are still audited as anonymous).")
+    var allowAnonymous = false
 
     func run() async throws {
         var logger = Logger(label: "densauluq")
@@ -23,12 +26,16 @@ struct Serve: AsyncParsableCommand {
         logger.info("database ready", metadata: ["database": "\(db.configuration)"])
         let repository = Repository(database: database, logger: logger)
         let tokens = try await TokenService.make(accounts: AccountStore(database: database))
+        let audit = AuditLog(database: database, logger: logger)
         let serverBase = baseURL.map { url in url.hasSuffix("/fhir") ? String(url.dropLast(5)) : url }
-        let app = ServerApplication.make(repository: repository, host: host, port: port, logger: logger, publicBaseURL: baseURL) { router in
+        let app = ServerApplication.make(repository: repository, host: host, port: port, logger: logger, publicBaseURL: baseURL,
+                                         tokens: tokens, audit: audit, requireAuthentication: !allowAnonymous) { router in
             AuthAPI(tokens: tokens, publicBaseURL: serverBase).addRoutes(to: router)
         }
+        if allowAnonymous { logger.warning("the FHIR API accepts requests without a token (--allow-anonymous)") }
         print("Densauluq listening on http://\(host):\(port) — FHIR API at http://\(host):\(port)/fhir")
         try await app.runService()
+        do { try await audit.shutdown() } catch { logger.error("audit entries could not be written at shutdown", metadata: ["error": "\(error)"]) }
         await database.shutdown()
     }
 }

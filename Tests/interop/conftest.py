@@ -69,6 +69,11 @@ def pytest_collection_modifyitems(config, items):
 
 RECORDED_RESPONSES: list[dict] = []
 _SERVER_PREFIX: list[str] = []  # set once the server is up
+# Bearer token of the interop account; every request to the server carries it unless it sets its own
+# Authorization header (the authentication tests do).
+_AUTHORIZATION: list[str] = []
+INTEROP_USER = "interop-admin"
+INTEROP_PASSWORD = "interop-password-1"
 
 
 def _install_recorder():
@@ -77,6 +82,8 @@ def _install_recorder():
         return
 
     def send(self, request, **kwargs):
+        if _AUTHORIZATION and _SERVER_PREFIX and request.url.startswith(_SERVER_PREFIX[0]) and "Authorization" not in request.headers:
+            request.headers["Authorization"] = _AUTHORIZATION[0]
         response = original_send(self, request, **kwargs)
         try:
             if _SERVER_PREFIX and request.url.startswith(_SERVER_PREFIX[0]) and response.content:
@@ -151,6 +158,11 @@ def server_info():
 
     binary = _binary_path()
     log_path = tmpdir / "server.log"
+    # The API needs a bearer token: an administrator account, created through the CLI as a deployment would.
+    subprocess.run(
+        [str(binary), "users", "add", "--database", database, "--username", INTEROP_USER, "--role", "system-admin", "--password-stdin"],
+        input=INTEROP_PASSWORD + "\n", text=True, check=True, capture_output=True, cwd=str(tmpdir), timeout=120,
+    )
     proc = None
     base = None
     last_error = ""
@@ -194,6 +206,14 @@ def server_info():
         log_tail = log_path.read_text(errors="replace")[-4000:] if log_path.exists() else ""
         pytest.fail(f"densauluq did not become ready: {last_error}\n--- server log ---\n{log_tail}")
 
+    root = base[: -len("/fhir")]
+    token = requests.post(
+        root + "/auth/token",
+        data={"grant_type": "password", "username": INTEROP_USER, "password": INTEROP_PASSWORD},
+        timeout=30,
+    )
+    assert token.status_code == 200, token.text
+    _AUTHORIZATION[:] = ["Bearer " + token.json()["access_token"]]
     _SERVER_PREFIX[:] = [base]
     _install_recorder()
     try:
