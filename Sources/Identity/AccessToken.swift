@@ -18,11 +18,14 @@ public struct AccessToken: JWTPayload, Equatable {
     public var scope: String
 
     public static let issuer = "densauluq"
+    /// The `role` claim of integration clients (client-credentials tokens); not an account role.
+    public static let systemRole = "system"
 
     public func verify(using algorithm: some JWTAlgorithm) async throws {
         try exp.verifyNotExpired()
         guard iss.value == Self.issuer else { throw JWTError.claimVerificationFailure(failedClaim: iss, reason: "unknown issuer") }
     }
 
+    /// The account's role; nil for integration clients (`role == "system"`).
     public var accountRole: Role? { Role(rawValue: role) }
 }

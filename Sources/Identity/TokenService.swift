@@ -85,6 +85,27 @@ public final class TokenService: Sendable {
         }
     }
 
+    /// OAuth2 client-credentials grant for an integration client. The token is granted the requested scopes that
+    /// the client is registered for (all of them when none are requested), acts for the client's organisation,
+    /// and comes without a refresh token (the client signs in again).
+    public func clientCredentials(clientId: String, secret: String, scope requested: String?) async throws -> TokenPair {
+        guard let client = try await ClientStore(database: database).authenticate(id: clientId, secret: secret) else {
+            throw IdentityError.invalidCredentials
+        }
+        if client.disabled { throw IdentityError.disabled }
+        let wanted = requested.map { $0.split(separator: " ").map(String.init) } ?? client.scopes
+        let granted = wanted.filter { client.scopes.contains($0) }
+        guard !granted.isEmpty else { throw IdentityError.invalidToken("none of the requested scopes is registered for this client") }
+        let now = Date()
+        let claims = AccessToken(iss: .init(value: AccessToken.issuer), sub: .init(value: client.id),
+                                 exp: .init(value: now.addingTimeInterval(TimeInterval(policy.accessLifetime))),
+                                 iat: .init(value: now), jti: .init(value: UUID().uuidString.lowercased()),
+                                 role: AccessToken.systemRole, org: client.organization, practitioner: nil, iin: nil, region: nil,
+                                 scope: granted.joined(separator: " "))
+        return TokenPair(accessToken: try await keys.sign(claims), expiresIn: policy.accessLifetime, refreshToken: "",
+                         scope: claims.scope, account: nil)
+    }
+
     /// Exchanges a refresh token for a new pair; the old refresh token stops working.
     public func refresh(_ refreshToken: String) async throws -> TokenPair {
         let hash = Self.sha256(refreshToken)

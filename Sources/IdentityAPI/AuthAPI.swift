@@ -1,5 +1,6 @@
 import FHIRJSON
 import FHIRStore
+import Foundation
 import HTTPTypes
 import Hummingbird
 import Identity
@@ -41,13 +42,25 @@ public struct AuthAPI: Sendable {
             case "refresh_token":
                 guard let refresh = form["refresh_token"] else { return Self.oauthError(400, "invalid_request", "refresh_token is missing") }
                 pair = try await tokens.refresh(refresh)
+            case "client_credentials":
+                // client_secret_basic (RFC 6749 §2.3.1) or client_secret_post.
+                guard let (id, secret) = Self.basicCredentials(request) ?? form["client_id"].flatMap({ id in form["client_secret"].map { (id, $0) } }) else {
+                    return Self.oauthError(401, "invalid_client", "client_credentials needs client_id and client_secret (HTTP Basic or form)")
+                }
+                do { pair = try await tokens.clientCredentials(clientId: id, secret: secret, scope: form["scope"]) } catch IdentityError.invalidCredentials {
+                    return Self.oauthError(401, "invalid_client", "Unknown client or wrong secret")
+                }
             case let other:
-                return Self.oauthError(400, "unsupported_grant_type", "grant_type \(other ?? "(none)") is not supported; use password or refresh_token")
+                return Self.oauthError(400, "unsupported_grant_type", "grant_type \(other ?? "(none)") is not supported; use password, refresh_token or client_credentials")
             }
-            let body: JSON = [
+            var body: JSON = [
                 "access_token": .string(pair.accessToken), "token_type": "Bearer", "expires_in": .number(String(pair.expiresIn)),
-                "refresh_token": .string(pair.refreshToken), "scope": .string(pair.scope),
+                "scope": .string(pair.scope),
             ]
+            if !pair.refreshToken.isEmpty, case .object(var o) = body {
+                o["refresh_token"] = .string(pair.refreshToken)
+                body = .object(o)
+            }
             return Self.json(body, status: .ok)
         } catch let error as IdentityError {
             return Self.oauthError(400, "invalid_grant", error.description)
@@ -82,13 +95,23 @@ public struct AuthAPI: Sendable {
         let body: JSON = [
             "token_endpoint": .string(base + "/auth/token"),
             "revocation_endpoint": .string(base + "/auth/revoke"),
-            "grant_types_supported": ["password", "refresh_token"],
-            "token_endpoint_auth_methods_supported": ["none"],
-            "scopes_supported": ["openid", "fhirUser", "patient/*.read", "user/*.read", "user/*.write"],
+            "grant_types_supported": ["password", "refresh_token", "client_credentials"],
+            "token_endpoint_auth_methods_supported": ["none", "client_secret_basic", "client_secret_post"],
+            "scopes_supported": ["openid", "fhirUser", "patient/*.read", "user/*.read", "user/*.write", "system/*.read", "system/*.write"],
             "response_types_supported": ["token"],
             "capabilities": ["permission-patient", "permission-user"],
         ]
         return Self.json(body, status: .ok)
+    }
+
+    /// `Authorization: Basic base64(client_id:client_secret)`.
+    static func basicCredentials(_ request: Request) -> (String, String)? {
+        guard let header = request.headers[.authorization], header.hasPrefix("Basic "),
+              let decoded = Data(base64Encoded: String(header.dropFirst(6))).map({ String(decoding: $0, as: UTF8.self) }),
+              let colon = decoded.firstIndex(of: ":") else { return nil }
+        let id = String(decoded[..<colon]).removingPercentEncoding ?? String(decoded[..<colon])
+        let secret = String(decoded[decoded.index(after: colon)...]).removingPercentEncoding ?? String(decoded[decoded.index(after: colon)...])
+        return (id, secret)
     }
 
     static let noStore: HTTPFields = [.cacheControl: "no-store", HTTPField.Name("Pragma")!: "no-cache"]

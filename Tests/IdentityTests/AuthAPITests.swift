@@ -46,6 +46,18 @@ import Testing
                                                      body: ByteBuffer(string: "grant_type=refresh_token&refresh_token=\(refresh)"))
                 #expect(Self.json(reuse)["error"]?.stringValue == "invalid_grant")
 
+                // client_credentials with HTTP Basic and with the form
+                let (mis, secret) = try await ClientStore(database: repo.database).add(name: "MIS", organization: "org-1", scopes: ["system/*.read"])
+                let basic = Data("\(mis.id):\(secret)".utf8).base64EncodedString()
+                var basicHeaders = form
+                basicHeaders[.authorization] = "Basic \(basic)"
+                let viaBasic = try await client.execute(uri: "/auth/token", method: .post, headers: basicHeaders, body: ByteBuffer(string: "grant_type=client_credentials"))
+                #expect(viaBasic.status == .ok && Self.json(viaBasic)["scope"]?.stringValue == "system/*.read")
+                #expect(Self.json(viaBasic)["refresh_token"] == nil)
+                let viaForm = try await client.execute(uri: "/auth/token", method: .post, headers: form,
+                                                       body: ByteBuffer(string: "grant_type=client_credentials&client_id=\(mis.id)&client_secret=wrong"))
+                #expect(viaForm.status == .unauthorized && Self.json(viaForm)["error"]?.stringValue == "invalid_client")
+
                 let smart = try await client.execute(uri: "/.well-known/smart-configuration", method: .get)
                 #expect(Self.json(smart)["token_endpoint"]?.stringValue?.hasSuffix("/auth/token") == true)
             }

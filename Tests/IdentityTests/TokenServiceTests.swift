@@ -108,3 +108,30 @@ import Testing
         return s + String(repeating: "=", count: (4 - s.count % 4) % 4)
     }
 }
+
+/// Integration clients and the client-credentials grant.
+@Suite struct ClientCredentialsTests {
+    @Test(arguments: TestDatabase.available)
+    func aClientGetsOnlyItsRegisteredScopesForItsOrganization(_ db: TestDatabase) async throws {
+        try await db.withRepository { repo in
+            let (_, tokens) = try await TokenServiceTests.services(repo)
+            let store = ClientStore(database: repo.database)
+            await #expect(throws: IdentityError.self) {
+                _ = try await store.add(name: "MIS", organization: "org-1", scopes: ["user/*.read", "system/*.fly"])
+            }
+            let (client, secret) = try await store.add(name: "Damumed", organization: "org-1", scopes: ["system/*.read", "system/Observation.write"])
+            let pair = try await tokens.clientCredentials(clientId: client.id, secret: secret, scope: "system/*.read system/*.write")
+            #expect(pair.scope == "system/*.read" && pair.refreshToken.isEmpty && pair.account == nil)
+            let claims = try await tokens.verify(pair.accessToken)
+            #expect(claims.role == AccessToken.systemRole && claims.org == "org-1" && claims.sub.value == client.id && claims.accountRole == nil)
+            let all = try await tokens.clientCredentials(clientId: client.id, secret: secret, scope: nil)
+            #expect(all.scope == "system/*.read system/Observation.write")
+            await #expect(throws: IdentityError.invalidCredentials) {
+                _ = try await tokens.clientCredentials(clientId: client.id, secret: secret + "x", scope: nil)
+            }
+            await #expect(throws: IdentityError.self) {
+                _ = try await tokens.clientCredentials(clientId: client.id, secret: secret, scope: "system/Patient.write")
+            }
+        }
+    }
+}

@@ -107,6 +107,15 @@ public enum Migrations {
                 "CREATE INDEX audit_log_patient ON audit_log (patient, seq)",
             ]
         },
+        // Identity: integration clients (a medical information system) for the OAuth2 client-credentials grant.
+        Migration(version: 5, description: "integration clients") { _ in
+            [
+                """
+                CREATE TABLE clients (id TEXT PRIMARY KEY, name TEXT NOT NULL, secret_hash TEXT NOT NULL, organization TEXT NOT NULL,
+                  scopes TEXT NOT NULL, disabled SMALLINT NOT NULL DEFAULT 0, created_at TEXT NOT NULL)
+                """,
+            ]
+        },
     ]
 
     /// Applies the migrations not yet applied; returns the versions applied now.
