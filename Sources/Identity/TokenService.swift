@@ -73,15 +73,18 @@ public final class TokenService: Sendable {
         return try await issue(for: creds.account)
     }
 
+    /// Counts a wrong password in the database itself (`failed_attempts + 1`), so concurrent attempts are all
+    /// counted, and locks the account when the count reaches the limit.
     private func recordFailure(_ creds: AccountStore.Credentials, now: Instant) async throws {
-        let failures = creds.failedAttempts + 1
-        try await database.read { db in
-            if failures >= self.policy.maxFailures {
-                let until = Instant(millis: now.millis + Int64(self.policy.lockout) * 1000).iso
-                try await db.raw("UPDATE accounts SET failed_attempts = 0, locked_until = \(bind: until) WHERE id = \(bind: creds.account.id)").run()
-            } else {
-                try await db.raw("UPDATE accounts SET failed_attempts = \(bind: failures) WHERE id = \(bind: creds.account.id)").run()
-            }
+        let id = creds.account.id
+        let until = Instant(millis: now.millis + Int64(policy.lockout) * 1000).iso
+        let limit = policy.maxFailures
+        try await database.transaction { db in
+            try await db.raw("UPDATE accounts SET failed_attempts = failed_attempts + 1 WHERE id = \(bind: id)").run()
+            try await db.raw("""
+                UPDATE accounts SET failed_attempts = 0, locked_until = \(bind: until)
+                WHERE id = \(bind: id) AND failed_attempts >= \(bind: limit)
+                """).run()
         }
     }
 

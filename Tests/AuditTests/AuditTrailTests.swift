@@ -33,9 +33,7 @@ import Testing
     @Test(arguments: TestDatabase.available)
     func aChangedRowIsFound(_ db: TestDatabase) async throws {
         try await db.withRepository { repo in
-            let log = AuditLog(database: repo.database)
-            for i in 0..<10 { await log.record(Self.entry(i)) }
-            try await log.shutdown()
+            try await Self.writeTen(repo)
             let fifth = try await Self.seq(repo, offset: 4)
             try await repo.database.read { db in
                 try await db.raw("UPDATE audit_log SET actor = 'someone-else' WHERE seq = \(bind: fifth)").run()
@@ -48,15 +46,20 @@ import Testing
     @Test(arguments: TestDatabase.available)
     func aRemovedRowIsFound(_ db: TestDatabase) async throws {
         try await db.withRepository { repo in
-            let log = AuditLog(database: repo.database)
-            for i in 0..<10 { await log.record(Self.entry(i)) }
-            try await log.shutdown()
+            try await Self.writeTen(repo)
             let third = try await Self.seq(repo, offset: 2)
             let fourth = try await Self.seq(repo, offset: 3)
             try await repo.database.read { db in try await db.raw("DELETE FROM audit_log WHERE seq = \(bind: third)").run() }
             let report = try await AuditVerifier.verify(repo.database)
             #expect(report.broken?.seq == fourth && report.broken?.reason.contains("removed") == true)
         }
+    }
+
+    /// Ten chained entries, written.
+    static func writeTen(_ repo: Repository) async throws {
+        let log = AuditLog(database: repo.database)
+        for i in 0..<10 { await log.record(entry(i)) }
+        try await log.shutdown()
     }
 
     static func seq(_ repo: Repository, offset: Int) async throws -> Int64 {
