@@ -37,7 +37,7 @@ let package = Package(
         ]),
         // FHIR REST API over Hummingbird.
         .target(name: "FHIRServer", dependencies: [
-            "FHIRJSON", "FHIRDefinitions", "FHIRStore", "Identity", "Audit",
+            "FHIRJSON", "FHIRDefinitions", "FHIRStore", "Identity", "Audit", "AccessControl",
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "HTTPTypes", package: "swift-http-types"),
             .product(name: "Logging", package: "swift-log"),
@@ -52,8 +52,12 @@ let package = Package(
             .product(name: "Logging", package: "swift-log"),
         ]),
         // The append-only, hash-chained audit trail of access to health data, and its verification.
+        // Who may read and write what: role rules and SMART scopes turned into the store's AccessScope.
+        .target(name: "AccessControl", dependencies: [
+            "FHIRStore", "FHIRDefinitions", "FHIRValidation", "Identity", .product(name: "SQLKit", package: "sql-kit"),
+        ]),
         .target(name: "Audit", dependencies: [
-            "FHIRStore",
+            "FHIRStore", "FHIRJSON",
             .product(name: "Crypto", package: "swift-crypto"),
             .product(name: "Logging", package: "swift-log"),
         ]),
@@ -82,7 +86,7 @@ let package = Package(
             .product(name: "HummingbirdTesting", package: "hummingbird"),
         ]),
         .testTarget(name: "FHIRServerTests", dependencies: [
-            "FHIRServer", "FHIRStore", "FHIRJSON", "Identity", "Audit", "DatabaseTesting",
+            "FHIRServer", "FHIRStore", "FHIRJSON", "FHIRValidation", "Identity", "Audit", "AccessControl", "DatabaseTesting",
             .product(name: "HummingbirdTesting", package: "hummingbird"),
             .product(name: "HTTPTypes", package: "swift-http-types"),
         ]),

@@ -112,10 +112,26 @@ public actor AuditLog {
 
     /// The entries about one patient's record, newest first (what a citizen sees as "who looked at my record").
     public func entries(patient: String, limit: Int = 100) async throws -> [AuditEntry] {
+        try await entries(patients: [patient], limit: limit)
+    }
+
+    /// The entries about any of these patients' records, newest first.
+    public func entries(patients: [String], limit: Int = 100) async throws -> [AuditEntry] {
+        guard !patients.isEmpty else { return [] }
         try await flush()
         return try await database.read { db in
-            try await db.raw("SELECT * FROM audit_log WHERE patient = \(bind: patient) ORDER BY seq DESC LIMIT \(literal: limit)").all()
+            try await db.raw("SELECT * FROM audit_log WHERE patient IN (\(binds: patients)) ORDER BY seq DESC LIMIT \(literal: limit)").all()
                 .map(AuditVerifier.entry)
+        }
+    }
+
+    /// Break-the-glass accesses (entries with a stated reason), newest first; of one organisation's staff, or all.
+    public func breakGlassEntries(organization: String?, limit: Int = 100) async throws -> [AuditEntry] {
+        try await flush()
+        return try await database.read { db in
+            var sql: SQLQueryString = "SELECT * FROM audit_log WHERE purpose IS NOT NULL"
+            if let organization { sql = sql + " AND organization = \(bind: organization)" }
+            return try await db.raw(sql + " ORDER BY seq DESC LIMIT \(literal: limit)").all().map(AuditVerifier.entry)
         }
     }
 }

@@ -18,6 +18,12 @@ public enum JSON: Sendable {
     public var boolValue: Bool? { if case .bool(let b) = self { return b } else { return nil } }
     public var numberLiteral: String? { if case .number(let n) = self { return n } else { return nil } }
     public var doubleValue: Double? { if case .number(let n) = self { return Double(n) } else { return nil } }
+    public var intValue: Int? { if case .number(let n) = self { return Int(n) } else { return nil } }
+    /// The element at `index` of an array; nil for other values and indices out of range.
+    public subscript(index: Int) -> JSON? {
+        guard case .array(let a) = self, a.indices.contains(index) else { return nil }
+        return a[index]
+    }
     public var isNull: Bool { if case .null = self { return true } else { return false } }
 
     /// The member `key` of an object, nil for anything else.

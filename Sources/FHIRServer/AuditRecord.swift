@@ -1,10 +1,13 @@
 import Audit
 import FHIRStore
+import HTTPTypes
 import Hummingbird
 import Identity
 
 /// What the audit trail says about one FHIR request.
 enum AuditRecord {
+    /// The header with a clinician's break-the-glass reason.
+    static let accessReason = HTTPField.Name("X-Access-Reason")!
     static func entry(request: Request, path: String, principal: AccessToken?, status: Int) -> AuditEntry {
         let parts = path.split(separator: "/").map(String.init)
         let query = request.uri.query.map { "?" + $0 } ?? ""
@@ -23,7 +26,7 @@ enum AuditRecord {
         return AuditEntry(recorded: Instant.now().iso, actor: principal?.sub.value ?? "anonymous", role: principal?.role,
                           organization: principal?.org, patient: patient(parts: parts, query: request.uri.query), action: action,
                           target: path + query, outcome: status,
-                          source: request.headers[.init("X-Forwarded-For")!], purpose: request.headers[.init("X-Access-Reason")!])
+                          source: request.headers[.init("X-Forwarded-For")!], purpose: request.headers[accessReason])
     }
 
     /// The patient whose record the request names: `Patient/{id}…`, or a `patient`/`subject` search parameter.

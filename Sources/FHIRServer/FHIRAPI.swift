@@ -2,6 +2,7 @@ import FHIRJSON
 import FHIRStore
 import Foundation
 import HTTPTypes
+import AccessControl
 import Audit
 import Hummingbird
 import Identity
@@ -22,10 +23,12 @@ public struct FHIRAPI: Sendable {
     public let audit: AuditLog?
     /// Refuse requests without a bearer token (401). Only meaningful with `tokens`.
     public let requireAuthentication: Bool
+    /// Turns a verified token into what the request may read and write.
+    public let policy: AccessPolicy
     private let capabilities = CapabilityCache()
 
     public init(repository: Repository, basePath: String = "/fhir", maxBodySize: Int = 32 * 1024 * 1024, publicBaseURL: String? = nil,
-                tokens: TokenService? = nil, audit: AuditLog? = nil, requireAuthentication: Bool = true) {
+                tokens: TokenService? = nil, audit: AuditLog? = nil, requireAuthentication: Bool = true, policy: AccessPolicy = AccessPolicy()) {
         self.repository = repository
         self.basePath = basePath
         self.maxBodySize = maxBodySize
@@ -33,6 +36,7 @@ public struct FHIRAPI: Sendable {
         self.tokens = tokens
         self.audit = audit
         self.requireAuthentication = requireAuthentication
+        self.policy = policy
     }
 
     /// Registers the routes on `router`.
@@ -74,9 +78,32 @@ public struct FHIRAPI: Sendable {
                 return refusal
             }
         }
-        let response = await dispatch(request)
+        // Without a token (no authentication configured, or --allow-anonymous in development) nothing is limited.
+        var scope = AccessScope.unrestricted
+        if let principal {
+            do { scope = try policy.scope(for: principal, accessReason: request.headers[AuditRecord.accessReason]) } catch {
+                let response = FHIRResponse.error(error)
+                await audit?.record(AuditRecord.entry(request: request, path: String(path), principal: principal, status: response.status.code))
+                return response
+            }
+        }
+        let trace = AccessTrace()
+        let response = await AccessScope.$current.withValue(scope) {
+            await AccessTrace.$current.withValue(trace) { await dispatch(request) }
+        }
         if let audit, !isMetadata {
-            await audit.record(AuditRecord.entry(request: request, path: String(path), principal: principal, status: response.status.code))
+            // One entry per patient whose record was read or written, so that each patient's trail is complete.
+            let entry = AuditRecord.entry(request: request, path: String(path), principal: principal, status: response.status.code)
+            let patients = trace.patients
+            if patients.isEmpty {
+                await audit.record(entry)
+            } else {
+                for patient in patients {
+                    var e = entry
+                    e.patient = patient
+                    await audit.record(e)
+                }
+            }
         }
         return response
     }

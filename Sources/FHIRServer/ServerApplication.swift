@@ -1,3 +1,4 @@
+import AccessControl
 import Audit
 import FHIRStore
 import HTTPTypes
@@ -22,6 +23,9 @@ public enum ServerApplication {
         }
         FHIRAPI(repository: repository, maxBodySize: maxBodySize, publicBaseURL: publicBaseURL, tokens: tokens, audit: audit,
                 requireAuthentication: requireAuthentication).addRoutes(to: router)
+        if let tokens, let audit {
+            AccessLogAPI(repository: repository, tokens: tokens, audit: audit, policy: AccessPolicy()).addRoutes(to: router)
+        }
         configure(router)
         return router
     }

@@ -190,10 +190,10 @@ public final class TokenService: Sendable {
         switch role {
         case .citizen: "openid fhirUser patient/*.read"
         case .clinician: "openid fhirUser user/*.read user/*.write"
-        case .pharmacist: "openid fhirUser user/Patient.read user/Medication.read user/MedicationRequest.read user/MedicationDispense.write"
+        case .pharmacist: "openid fhirUser user/*.read user/MedicationDispense.write"
         case .epidemiologist: "openid fhirUser user/*.read"
-        case .analyst: "openid fhirUser user/Measure.read user/MeasureReport.read"
-        case .organizationAdmin: "openid fhirUser user/*.read"
+        case .analyst: "openid fhirUser user/Measure.read user/MeasureReport.read user/Organization.read user/Location.read"
+        case .organizationAdmin: "openid fhirUser user/*.read user/*.write"
         case .systemAdmin: "openid fhirUser user/*.read user/*.write"
         }
     }

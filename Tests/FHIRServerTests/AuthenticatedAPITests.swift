@@ -21,6 +21,7 @@ import Testing
             let audit = AuditLog(database: repo.database)
             let app = Application(router: ServerApplication.router(repository: repo, tokens: tokens, audit: audit))
             let access = try await tokens.signIn(username: "dr.kim", password: "correct horse").accessToken
+            _ = try await repo.update(type: "Organization", id: "org-1", resource: ["resourceType": "Organization", "id": "org-1", "name": "Clinic 1"])
             try await app.test(.router) { client in
                 let anonymous = try await client.execute(uri: "/fhir/Patient", method: .get)
                 #expect(anonymous.status == .unauthorized)
@@ -32,17 +33,18 @@ import Testing
 
                 let auth: HTTPFields = [.authorization: "Bearer " + access, .contentType: "application/fhir+json"]
                 let created = try await client.execute(uri: "/fhir/Patient", method: .post, headers: auth,
-                                                       body: ByteBuffer(string: #"{"resourceType":"Patient","name":[{"family":"Seitkali"}]}"#))
+                                                       body: ByteBuffer(string: #"{"resourceType":"Patient","name":[{"family":"Seitkali"}],"generalPractitioner":[{"reference":"Organization/org-1"}]}"#))
                 #expect(created.status == .created)
                 let id = try #require(HTTPTests.body(created)["id"]?.stringValue)
                 #expect(try await client.execute(uri: "/fhir/Patient/\(id)", method: .get, headers: auth).status == .ok)
                 #expect(try await client.execute(uri: "/fhir/Observation?subject=Patient/\(id)", method: .get, headers: auth).status == .ok)
             }
             try await audit.shutdown()
-            // Who looked at this record: the clinician's read and search (the create names no patient in its URL).
+            // Who touched this record: the clinician's create (the patient of a write comes from what was written),
+            // read and search.
             let entries = try await audit.entries(patient: try #require(try await Self.patientId(repo)))
-            #expect(entries.map(\.action) == ["search", "read"])
-            #expect(entries.allSatisfy { $0.actor == doctor.id && $0.role == "clinician" && $0.organization == "org-1" && $0.outcome == 200 })
+            #expect(entries.map(\.action) == ["search", "read", "create"])
+            #expect(entries.allSatisfy { $0.actor == doctor.id && $0.role == "clinician" && $0.organization == "org-1" && [200, 201].contains($0.outcome) })
             let report = try await AuditVerifier.verify(repo.database)
             #expect(report.broken == nil && report.rows == 5)   // two refusals, create, read, search; metadata is not audited
             let refusals = try await repo.database.read { db in

@@ -7,17 +7,19 @@ extension Repository {
         var seq: Int64
         var version: Int
         var deleted: Bool
+        var compartment: String?
         var content: String
     }
 
     /// The current row of a resource, locked for update on PostgreSQL.
     func currentRow(_ db: any SQLDatabase, _ type: String, _ id: String, forUpdate: Bool = false) async throws -> CurrentRow? {
         let lock: SQLQueryString = (forUpdate && database.kind == .postgres) ? " FOR UPDATE" : ""
-        let rows = try await db.raw("SELECT seq, version_id, deleted, content FROM resources WHERE res_type = \(bind: type) AND res_id = \(bind: id)" + lock).all()
+        let rows = try await db.raw("SELECT seq, version_id, deleted, compartment, content FROM resources WHERE res_type = \(bind: type) AND res_id = \(bind: id)" + lock).all()
         guard let row = rows.first else { return nil }
         return CurrentRow(seq: try row.decode(column: "seq", as: Int64.self),
                           version: try row.decode(column: "version_id", as: Int.self),
                           deleted: try row.decode(column: "deleted", as: Int.self) != 0,
+                          compartment: try row.decode(column: "compartment", as: String?.self),
                           content: try row.decode(column: "content", as: String.self))
     }
 
@@ -32,6 +34,8 @@ extension Repository {
         var knownNew = false
         /// Write nothing when the content equals the current version's.
         var skipUnchanged = true
+        /// Where the resource is in the request (`Bundle.entry[3].resource`), for errors.
+        var location: String?
     }
 
     /// Writes a new version of `type/id` with `resource` as content (create or update).
@@ -50,7 +54,18 @@ extension Repository {
         for w in writes where !seen.insert(w.type + "/" + w.id).inserted {
             throw FHIRError(400, "invalid", "\(w.type)/\(w.id) is written twice in one request")
         }
+        let scope = AccessScope.current
+        var writes = writes
+        if !scope.isUnrestricted {
+            for w in writes { try scope.checkWritable(w.type, location: w.location) }
+            if let owner = scope.owner {
+                for k in writes.indices { writes[k].resource = Self.withSource(writes[k].resource, owner) }
+            }
+        }
         let current = try await currentRows(db, writes.filter { !$0.knownNew })
+        if !scope.isUnrestricted {
+            try await checkExisting(db, scope, writes.compactMap { w in current[w.type + "/" + w.id].map { (w, $0) } })
+        }
         let lastUpdated = now.iso
         var outcomes: [WriteOutcome?] = Array(repeating: nil, count: writes.count)
         struct Prepared { var index: Int; var write: PendingWrite; var version: Int; var content: String; var json: JSON; var entries: [IndexEntry]; var compartment: String?; var existing: CurrentRow? }
@@ -111,6 +126,15 @@ extension Repository {
                 created: p.existing == nil || p.existing?.deleted == true, unchanged: false)
         }
         try await insertIndex(db, index)
+        if let patients = scope.writablePatients {
+            // Checked after the write, in the same transaction, so that a Bundle creating a patient together with
+            // the encounter that brings them to this organisation passes, and anything else rolls back.
+            let written = prepared.filter { AccessScope.isPatientData($0.write.type) }.compactMap { p in
+                seqs[p.write.type + "/" + p.write.id].map { ($0, p.write) }
+            }
+            try await checkCompartments(db, scope, patients, written, what: "write")
+        }
+        AccessTrace.add(prepared.compactMap(\.compartment))
         return outcomes.compactMap { $0 }
     }
 
@@ -120,11 +144,12 @@ extension Repository {
         let lock: SQLQueryString = database.kind == .postgres ? " FOR UPDATE" : ""
         for (type, group) in Dictionary(grouping: writes, by: \.type) {
             for chunk in Self.chunks(group.map(\.id), 500) {
-                let rows = try await db.raw("SELECT seq, res_id, version_id, deleted, content FROM resources WHERE res_type = \(bind: type) AND res_id IN (\(binds: Array(chunk)))" + lock).all()
+                let rows = try await db.raw("SELECT seq, res_id, version_id, deleted, compartment, content FROM resources WHERE res_type = \(bind: type) AND res_id IN (\(binds: Array(chunk)))" + lock).all()
                 for row in rows {
                     out[type + "/" + (try row.decode(column: "res_id", as: String.self))] = CurrentRow(
                         seq: try row.decode(column: "seq", as: Int64.self), version: try row.decode(column: "version_id", as: Int.self),
-                        deleted: try row.decode(column: "deleted", as: Int.self) != 0, content: try row.decode(column: "content", as: String.self))
+                        deleted: try row.decode(column: "deleted", as: Int.self) != 0,
+                        compartment: try row.decode(column: "compartment", as: String?.self), content: try row.decode(column: "content", as: String.self))
                 }
             }
         }
@@ -138,12 +163,18 @@ extension Repository {
     /// Marks `type/id` deleted (a new version without content in the index). Returns false when there was nothing to delete.
     func deleteVersion(_ db: any SQLDatabase, type: String, id: String, now: Instant = .now()) async throws -> Bool {
         guard let current = try await currentRow(db, type, id, forUpdate: true), !current.deleted else { return false }
+        let scope = AccessScope.current
+        if !scope.isUnrestricted {
+            try scope.checkWritable(type, location: nil)
+            try await checkExisting(db, scope, [(PendingWrite(type: type, id: id, resource: .null), current)])
+        }
+        AccessTrace.add(current.compartment)
         let version = current.version + 1
         let lastUpdated = now.iso
         try await db.raw("UPDATE resources SET version_id = \(bind: version), last_updated = \(bind: lastUpdated), deleted = 1 WHERE seq = \(bind: current.seq)").run()
         try await db.raw("""
             INSERT INTO resource_history (res_type, res_id, version_id, last_updated, deleted, method, compartment, content)
-            VALUES (\(bind: type), \(bind: id), \(bind: version), \(bind: lastUpdated), 1, 'DELETE', NULL, NULL)
+            VALUES (\(bind: type), \(bind: id), \(bind: version), \(bind: lastUpdated), 1, 'DELETE', \(Self.sqlValue(current.compartment)), NULL)
             """).run()
         try await deleteIndex(db, seqs: [current.seq])
         return true

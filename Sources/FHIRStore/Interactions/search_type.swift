@@ -40,8 +40,17 @@ extension Repository {
             do throws(FHIRError) { conditions.append(try builder.condition(c)) } catch { issues += error.issues }
         }
         if !issues.isEmpty { throw FHIRError(status: 400, issues: issues) }
+        let scope = AccessScope.current
+        if let access = try scope.readCondition(request.type) { conditions.append(access) }
+        if scope.searchNeedsPatient, AccessScope.isPatientData(request.type),
+           !request.criteria.contains(where: { Self.patientNaming.contains($0.code) && $0.chain == nil }) {
+            throw scope.forbidden("search \(request.type) without naming a patient (\(Self.patientNaming.sorted().joined(separator: ", ")))")
+        }
         return (conditions.joined(separator: " AND "), builder)
     }
+
+    /// Search parameters that name one patient or record; a scope with `searchNeedsPatient` requires one of them.
+    static let patientNaming: Set<String> = ["patient", "subject", "identifier", "_id", "beneficiary"]
 
     func search(_ db: any SQLDatabase, _ request: SearchRequest, parameters: [(String, String)], baseURL: String,
                 verbatim: Bool = false, clause: (SQLQueryString, SearchSQL)? = nil) async throws -> JSON {
@@ -64,7 +73,7 @@ extension Repository {
         }
 
         // Page: keyset on seq for the default order (stable while others write), offset with an explicit _sort.
-        var sql: SQLQueryString = "SELECT r.seq, r.res_id, r.version_id, r.content FROM resources r WHERE " + whereSQL
+        var sql: SQLQueryString = "SELECT r.seq, r.res_id, r.version_id, r.compartment, r.content FROM resources r WHERE " + whereSQL
         if request.sort.isEmpty {
             if let cursor = request.cursor { sql = sql + " AND r.seq > \(bind: cursor)" }
             sql = sql + " ORDER BY r.seq"
@@ -90,6 +99,7 @@ extension Repository {
             let seq = try row.decode(column: "seq", as: Int64.self)
             let id = try row.decode(column: "res_id", as: String.self)
             let content = try row.decode(column: "content", as: String.self)
+            AccessTrace.add(try row.decode(column: "compartment", as: String?.self))
             seqs.append(seq)
             matchRefs.append((request.type, id))
             entries.append(Self.entry(baseURL, request.type, id, passThrough ? .verbatim(content) : shape(try JSONParser.parse(content), request), mode: "match"))
@@ -141,14 +151,17 @@ extension Repository {
         for rev in request.revincludes {
             let ids = matches.map(\.1)
             var sql: SQLQueryString = """
-                SELECT r.res_id, r.content FROM resources r WHERE r.res_type = \(bind: rev.sourceType) AND r.deleted = 0 AND r.seq IN
+                SELECT r.res_id, r.compartment, r.content FROM resources r WHERE r.res_type = \(bind: rev.sourceType) AND r.deleted = 0 AND r.seq IN
                 (SELECT seq FROM sp_reference WHERE res_type = \(bind: rev.sourceType) AND param = \(bind: rev.param)
                  AND target_type = \(bind: request.type) AND target_id IN (\(binds: ids)))
                 """
+            // What the reader may not see is left out, not refused: the matches themselves were allowed.
+            if let access = AccessScope.current.filterCondition(rev.sourceType) { sql = sql + " AND " + access }
             sql = sql + " LIMIT \(literal: SearchRequest.maxCount)"
             for row in try await db.raw(sql).all() {
                 let id = try row.decode(column: "res_id", as: String.self)
                 guard seen.insert(rev.sourceType + "/" + id).inserted else { continue }
+                AccessTrace.add(try row.decode(column: "compartment", as: String?.self))
                 let json = try JSONParser.parse(try row.decode(column: "content", as: String.self))
                 out.append(Self.entry(baseURL, rev.sourceType, id, shape(json, request), mode: "include"))
             }

@@ -183,7 +183,7 @@ extension Repository {
                 throw FHIRError(400, "invalid", "The resource id \(bodyId) differs from the entry URL \(a.url)", expression: a.location + ".resource.id")
             }
             let expected = try a.ifMatch.map { m throws(FHIRError) in try Self.parseETag(m) }
-            pending.append(PendingWrite(type: a.type, id: id, resource: r, expectedVersion: expected, knownNew: a.method == "POST", skipUnchanged: a.method == "PUT"))
+            pending.append(PendingWrite(type: a.type, id: id, resource: r, expectedVersion: expected, knownNew: a.method == "POST", skipUnchanged: a.method == "PUT", location: a.location + ".resource"))
             pendingIndex.append(k)
         }
         let order = ["DELETE", "WRITE", "GET"]
@@ -207,7 +207,7 @@ extension Repository {
                     responses[k] = ["response": ["status": "204 No Content"]]
                 default:
                     if let id = a.id {
-                        guard let r = try await readCurrent(db, type: a.type, id: id) else { throw FHIRError.notFound(a.type, id) }
+                        let r = try await readChecked(db, type: a.type, id: id)
                         responses[k] = ["resource": r.json, "response": ["status": "200 OK", "etag": .string(r.etag)]]
                     } else {
                         let request = try SearchRequest(type: a.type, parameters: SearchRequest.parseQuery(a.query ?? ""))

@@ -23,21 +23,28 @@ extension Repository {
             }
         }
         if !issues.isEmpty { throw FHIRError(status: 400, issues: issues) }
+        let access = try AccessScope.current.historyCondition(type)
         if let type, let id {
             let exists = try await database.read { db in try await db.raw("SELECT 1 AS x FROM resources WHERE res_type = \(bind: type) AND res_id = \(bind: id)").all() }
             if exists.isEmpty { throw FHIRError.notFound(type, id) }
         }
         var conditions: [SQLQueryString] = ["1 = 1"]
+        // Each version is checked on its own: a resource that moved between patients shows each reader only
+        // the versions in the compartments they may read.
+        if let access { conditions.append(access) }
         if let type { conditions.append("res_type = \(bind: type)") }
         if let id { conditions.append("res_id = \(bind: id)") }
         if let since { conditions.append("last_updated >= \(bind: since)") }
         let whereSQL = conditions.joined(separator: " AND ")
-        let sql: SQLQueryString = "SELECT res_type, res_id, version_id, last_updated, deleted, method, content FROM resource_history WHERE "
+        let sql: SQLQueryString = "SELECT res_type, res_id, version_id, last_updated, deleted, method, compartment, content FROM resource_history WHERE "
             + whereSQL + " ORDER BY last_updated DESC, hseq DESC LIMIT \(literal: count + 1) OFFSET \(literal: offset)"
         let (rows, total) = try await database.read { db in
             let rows = try await db.raw(sql).all()
             let n = try await db.raw("SELECT COUNT(*) AS n FROM resource_history WHERE " + whereSQL).all()
             return (rows, try n.first?.decode(column: "n", as: Int.self) ?? 0)
+        }
+        if let type, let id, access != nil, total == 0 {
+            throw AccessScope.current.forbidden("read the history of \(type)/\(id)")
         }
         var entries: [JSON] = []
         for row in rows.prefix(count) {
@@ -46,6 +53,7 @@ extension Repository {
             let v = try row.decode(column: "version_id", as: Int.self)
             let method = try row.decode(column: "method", as: String.self)
             let deleted = try row.decode(column: "deleted", as: Int.self) != 0
+            AccessTrace.add(try row.decode(column: "compartment", as: String?.self))
             var entry = JSONObject()
             entry["fullUrl"] = .string("\(baseURL)/\(t)/\(i)")
             if !deleted, let content = try row.decode(column: "content", as: String?.self) {
