@@ -13,9 +13,11 @@ public enum ServerApplication {
     ///   - configure: adds the routes of other modules (sign-in, …) next to the FHIR API.
     public static func router(repository: Repository, maxBodySize: Int = 32 * 1024 * 1024, publicBaseURL: String? = nil,
                               tokens: TokenService? = nil, audit: AuditLog? = nil, requireAuthentication: Bool = true,
+                              rateLimiter: RateLimiter? = nil,
                               configure: (Router<BasicRequestContext>) -> Void = { _ in }) -> Router<BasicRequestContext> {
         let router = Router(context: BasicRequestContext.self)
         router.addMiddleware { SecurityHeadersMiddleware() }
+        if let rateLimiter, rateLimiter.rate > 0 { router.addMiddleware { RateLimitMiddleware(limiter: rateLimiter) } }
         router.get("/health") { _, _ in "ok" }
         router.get("/") { _, _ in
             Response(status: .ok, headers: [.contentType: "text/plain; charset=utf-8"],
@@ -32,9 +34,10 @@ public enum ServerApplication {
 
     public static func make(repository: Repository, host: String, port: Int, logger: Logger, publicBaseURL: String? = nil,
                             tokens: TokenService? = nil, audit: AuditLog? = nil, requireAuthentication: Bool = true,
+                            rateLimiter: RateLimiter? = nil,
                             configure: (Router<BasicRequestContext>) -> Void = { _ in }) -> some ApplicationProtocol {
         Application(router: router(repository: repository, publicBaseURL: publicBaseURL, tokens: tokens, audit: audit,
-                                   requireAuthentication: requireAuthentication, configure: configure),
+                                   requireAuthentication: requireAuthentication, rateLimiter: rateLimiter, configure: configure),
                     configuration: .init(address: .hostname(host, port: port), serverName: "Densauluq"),
                     logger: logger)
     }
@@ -47,6 +50,8 @@ struct SecurityHeadersMiddleware<Context: RequestContext>: RouterMiddleware {
         response.headers[.xContentTypeOptions] = "nosniff"
         response.headers[HTTPField.Name("X-Frame-Options")!] = "DENY"
         response.headers[.cacheControl] = response.headers[.cacheControl] ?? "no-store"
+        response.headers[.contentSecurityPolicy] = response.headers[.contentSecurityPolicy] ?? "default-src 'self'; frame-ancestors 'none'"
+        response.headers[HTTPField.Name("Referrer-Policy")!] = "no-referrer"
         return response
     }
 }

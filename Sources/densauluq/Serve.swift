@@ -18,6 +18,8 @@ struct Serve: AsyncParsableCommand {
     @Option(help: "Log level: trace, debug, info, notice, warning, error.") var logLevel = "info"
     @Flag(help: "Serve the FHIR API without a bearer token (development only; requests are still audited as anonymous).")
     var allowAnonymous = false
+    @Option(help: "Requests per second each caller (access token, else address) may make on average; twice as many at once; 0 turns limiting off.")
+    var rateLimit: Double = 100
 
     func run() async throws {
         var logger = Logger(label: "densauluq")
@@ -29,7 +31,8 @@ struct Serve: AsyncParsableCommand {
         let audit = AuditLog(database: database, logger: logger)
         let serverBase = baseURL.map { url in url.hasSuffix("/fhir") ? String(url.dropLast(5)) : url }
         let app = ServerApplication.make(repository: repository, host: host, port: port, logger: logger, publicBaseURL: baseURL,
-                                         tokens: tokens, audit: audit, requireAuthentication: !allowAnonymous) { router in
+                                         tokens: tokens, audit: audit, requireAuthentication: !allowAnonymous,
+                                         rateLimiter: RateLimiter(rate: rateLimit)) { router in
             AuthAPI(tokens: tokens, publicBaseURL: serverBase).addRoutes(to: router)
         }
         if allowAnonymous { logger.warning("the FHIR API accepts requests without a token (--allow-anonymous)") }

@@ -236,6 +236,44 @@ import Testing
         }
     }
 
+    /// Hostile values in every search parameter type, sent by a citizen: each is answered with 200 or 400 (never
+    /// a server error), none widens what she sees, and the tables are intact afterwards.
+    @Test(arguments: TestDatabase.available)
+    func injectionInEveryParameterTypeIsHarmless(_ db: TestDatabase) async throws {
+        try await db.withRepository { repo in
+            let world = try await AccessWorld(repo)
+            let app = Application(router: ServerApplication.router(repository: repo, tokens: world.tokens, audit: world.audit))
+            let payloads = ["x' OR '1'='1", "'; DROP TABLE resources; --", "%' OR compartment IS NOT NULL --", "\\' UNION SELECT content FROM resources --",
+                            "1) OR (1=1", "ge2000-01-01' OR 1=1 --", "http://x|' OR 1=1 --", String(repeating: "%", count: 300)]
+            let parameters = [
+                "Patient?name=", "Patient?family:exact=", "Patient?address-state:contains=",                 // string
+                "Patient?identifier=", "Patient?gender=", "Observation?code=http://loinc.org|", "Observation?code:text=", // token
+                "Patient?birthdate=", "Observation?_lastUpdated=",                                             // date
+                "Observation?value-quantity=",   // quantity (its number part parses like a number parameter; no served type has one)
+                "Observation?subject=", "Observation?subject:Patient.name=", "Patient?_has:Observation:subject:code=", // reference, chain, _has
+                "Measure?url=", "Patient?_profile=",                                                           // uri
+                "Patient?_id=", "Patient?_sort=", "Patient?_include=", "Patient?_elements=", "Patient?_count=",  // special
+            ]
+            let before = try await world.snapshot()
+            try await app.test(.router) { client in
+                for parameter in parameters {
+                    for payload in payloads {
+                        let encoded = payload.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? ""
+                        let result = try await world.call(client, "citizen", .get, "/fhir/" + parameter + encoded)
+                        #expect(result.status == 200 || result.status == 400, "\(parameter)\(payload) → \(result.status)")
+                        let seen = Set(AccessWorld.refs(result.json).filter { $0.hasPrefix("Patient/") })
+                        #expect(seen.isSubset(of: ["Patient/mother", "Patient/child"]), "\(parameter)\(payload) leaked \(seen)")
+                    }
+                }
+                // A hostile parameter name is skipped (lenient) or refused (strict), not executed.
+                let name = try await world.call(client, "citizen", .get, "/fhir/Patient?name%27%20OR%201%3D1--=x")
+                #expect(name.status == 200 && AccessWorld.refs(name.json) == ["Patient/child", "Patient/mother"])
+            }
+            #expect(try await world.snapshot() == before)
+            try await world.audit.shutdown()
+        }
+    }
+
     static func observation(_ patient: String) -> String {
         let reference = patient.hasPrefix("urn:") ? patient : "Patient/" + patient
         return #"{"resourceType":"Observation","status":"final","code":{"text":"Pulse"},"subject":{"reference":"\#(reference)"}}"#
