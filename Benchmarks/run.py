@@ -86,11 +86,17 @@ BENCH_USER, BENCH_PASSWORD = "bench-admin", "bench-password-1"
 
 
 class Server:
-    def __init__(self, binary, db):
-        subprocess.run([binary, "users", "add", "--database", db, "--username", BENCH_USER, "--role", "system-admin", "--password-stdin"],
-                       input=BENCH_PASSWORD + "\n", text=True, check=True, capture_output=True)
+    """A `densauluq serve` process and a bearer token for it (none when `anonymous`)."""
+
+    def __init__(self, binary, db, user=(BENCH_USER, BENCH_PASSWORD, ["--role", "system-admin"]), anonymous=False):
+        if not anonymous:
+            name, password, extra = user
+            subprocess.run([binary, "users", "add", "--database", db, "--username", name, *extra, "--password-stdin"],
+                           input=password + "\n", text=True, check=True, capture_output=True)
         self.port = free_port()
-        self.proc = subprocess.Popen([binary, "serve", "--port", str(self.port), "--database", db, "--log-level", "warning"],
+        # No rate limit: wrk sends thousands of requests per second with one token.
+        flags = ["--allow-anonymous", "--no-audit"] if anonymous else []
+        self.proc = subprocess.Popen([binary, "serve", "--port", str(self.port), "--database", db, "--log-level", "warning", "--rate-limit", "0", *flags],
                                      stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         self.base = f"http://127.0.0.1:{self.port}/fhir"
         for _ in range(300):
@@ -100,9 +106,11 @@ class Server:
                 time.sleep(0.1)
         else:
             raise RuntimeError("server did not start")
-        form = f"grant_type=password&username={BENCH_USER}&password={BENCH_PASSWORD}".encode()
-        with urllib.request.urlopen(urllib.request.Request(self.base[: -len("/fhir")] + "/auth/token", data=form), timeout=60) as r:
-            self.authorization = "Bearer " + json.loads(r.read())["access_token"]
+        self.authorization = ""
+        if not anonymous:
+            form = f"grant_type=password&username={user[0]}&password={user[1]}".encode()
+            with urllib.request.urlopen(urllib.request.Request(self.base[: -len("/fhir")] + "/auth/token", data=form), timeout=60) as r:
+                self.authorization = "Bearer " + json.loads(r.read())["access_token"]
 
     def post(self, path, body):
         req = urllib.request.Request(self.base + path, data=body, method="POST",
@@ -125,7 +133,7 @@ def wrk(base, paths, seconds, tmp, authorization):
     script = os.path.join(tmp, "paths.lua")
     with open(script, "w") as f:
         f.write("paths = {" + ",".join(json.dumps(p) for p in paths) + "}\n")
-        f.write(f"wrk.headers['Authorization'] = {json.dumps(authorization)}\n")
+        if authorization: f.write(f"wrk.headers['Authorization'] = {json.dumps(authorization)}\n")
         f.write("request = function() return wrk.format('GET', paths[math.random(#paths)]) end\n")
         f.write("done = function(summary, latency, requests)\n io.write(string.format('RESULT %f %f %f %d %d\\n', latency:percentile(50), latency:percentile(99), latency.max, summary.requests, summary.errors.status + summary.errors.connect + summary.errors.read + summary.errors.timeout))\nend\n")
     out = subprocess.run(["wrk", "-t2", "-c32", f"-d{seconds}s", "-s", script, base], capture_output=True, text=True, check=True).stdout
@@ -178,8 +186,35 @@ def bench(kind, binary, pg_url, seconds, data, tmp):
             "patient_by_iin": wrk(server.base.rsplit("/fhir", 1)[0], [f"/fhir/Patient?identifier={IIN_SYSTEM}|{i}" for i in iins], seconds, tmp, server.authorization),
             "observation_by_subject_and_code": wrk(server.base.rsplit("/fhir", 1)[0], [f"/fhir/Observation?subject={s}&code=http://loinc.org|{c}" for s, c in subj_code], seconds, tmp, server.authorization),
         }
+        # The cost of access checks and audit: the same reads of one clinic's patients, by a clinician of that clinic
+        # (token, access rules in SQL, an audit entry per read), by the system administrator (token and audit, no
+        # rules), and anonymously with audit off (neither).
+        encounters = server.get("/Encounter?_count=1000&_elements=subject,serviceProvider").get("entry", [])
+        by_org = {}
+        for e in encounters:
+            r = e["resource"]
+            if "serviceProvider" in r and "subject" in r:
+                by_org.setdefault(r["serviceProvider"]["reference"].split("/")[-1], set()).add(r["subject"]["reference"])
+        org, patients = max(by_org.items(), key=lambda kv: len(kv[1]))
+        clinic_obs = []
+        for p in sorted(patients):
+            clinic_obs += [e["resource"]["id"] for e in server.get(f"/Observation?subject={p}&_count=200&_elements=id").get("entry", [])]
+        paths = [f"/fhir/Observation/{i}" for i in clinic_obs]
     finally:
         server.stop()
+    access = {"clinic_patients": len(patients), "paths": len(paths)}
+    runs = [("clinician", dict(user=("bench-doctor", "bench-password-2", ["--role", "clinician", "--organization", org]))),
+            ("system_admin", dict(user=("bench-admin-2", "bench-password-3", ["--role", "system-admin"]))),
+            ("no_checks_no_audit", dict(anonymous=True))]
+    for name, options in runs:
+        s = Server(binary, db, **options)
+        try:
+            root = s.base.rsplit("/fhir", 1)[0]
+            wrk(root, paths[:100], 3, tmp, s.authorization)   # warm-up
+            access[name] = wrk(root, paths, seconds, tmp, s.authorization)
+        finally:
+            s.stop()
+    result["access_cost"] = access
     result["import_vs_raw"] = result["import_per_s"] / result["raw_per_s"]
     result["transactions_vs_raw"] = result["transactions_per_s"] / result["raw_per_s"]
     return result

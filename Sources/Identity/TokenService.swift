@@ -13,6 +13,7 @@ public final class TokenService: Sendable {
     public let accounts: AccountStore
     public let policy: Policy
     private let keys: JWTKeyCollection
+    private let revocations: RevocationList
 
     public struct Policy: Sendable {
         public var accessLifetime = 15 * 60
@@ -45,6 +46,7 @@ public final class TokenService: Sendable {
         self.keys = keys
         self.policy = policy
         self.dummyHash = dummyHash
+        self.revocations = RevocationList(database: accounts.database)
     }
 
     /// A hash of a random text at the configured cost, checked for unknown user names so that a failure takes
@@ -151,6 +153,7 @@ public final class TokenService: Sendable {
                 try await db.raw("INSERT INTO revoked_tokens (jti, expires_at) VALUES (\(bind: claims.jti.value), \(bind: expires)) ON CONFLICT (jti) DO NOTHING").run()
             }
         }
+        if let claims { revocations.add(claims.jti.value) }
     }
 
     /// Checks an access token's signature, expiry and revocation and returns its claims.
@@ -159,10 +162,7 @@ public final class TokenService: Sendable {
         do { claims = try await keys.verify(token, as: AccessToken.self) } catch {
             throw IdentityError.invalidToken(Self.reason(error))
         }
-        let revoked = try await database.read { db in
-            try await db.raw("SELECT 1 AS x FROM revoked_tokens WHERE jti = \(bind: claims.jti.value)").all()
-        }
-        if !revoked.isEmpty { throw IdentityError.invalidToken("the token was revoked at sign-out") }
+        if try await revocations.isRevoked(claims.jti.value) { throw IdentityError.invalidToken("the token was revoked at sign-out") }
         return claims
     }
 

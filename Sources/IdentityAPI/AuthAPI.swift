@@ -74,7 +74,12 @@ public struct AuthAPI: Sendable {
         guard let form = try? await Self.form(request), let token = form["token"] else {
             return Self.oauthError(400, "invalid_request", "token is missing")
         }
-        try? await tokens.signOut(refreshToken: token, accessToken: nil)
+        // An access token is a JWT (three dot-separated parts); a refresh token is an opaque random string.
+        if token.split(separator: ".").count == 3 {
+            try? await tokens.signOut(refreshToken: nil, accessToken: token)
+        } else {
+            try? await tokens.signOut(refreshToken: token, accessToken: nil)
+        }
         return Response(status: .ok, headers: Self.noStore)
     }
 

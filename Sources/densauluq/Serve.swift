@@ -18,6 +18,8 @@ struct Serve: AsyncParsableCommand {
     @Option(help: "Log level: trace, debug, info, notice, warning, error.") var logLevel = "info"
     @Flag(help: "Serve the FHIR API without a bearer token (development only; requests are still audited as anonymous).")
     var allowAnonymous = false
+    @Flag(help: "Record no audit trail. Only with --allow-anonymous: for measuring what access checks and audit cost.")
+    var noAudit = false
     @Option(help: "Requests per second each caller (access token, else address) may make on average; twice as many at once; 0 turns limiting off.")
     var rateLimit: Double = 100
 
@@ -28,7 +30,8 @@ struct Serve: AsyncParsableCommand {
         logger.info("database ready", metadata: ["database": "\(db.configuration)"])
         let repository = Repository(database: database, logger: logger)
         let tokens = try await TokenService.make(accounts: AccountStore(database: database))
-        let audit = AuditLog(database: database, logger: logger)
+        if noAudit && !allowAnonymous { throw CommandFailure("--no-audit is only for measurements and needs --allow-anonymous") }
+        let audit: AuditLog? = noAudit ? nil : AuditLog(database: database, logger: logger)
         let serverBase = baseURL.map { url in url.hasSuffix("/fhir") ? String(url.dropLast(5)) : url }
         let app = ServerApplication.make(repository: repository, host: host, port: port, logger: logger, publicBaseURL: baseURL,
                                          tokens: tokens, audit: audit, requireAuthentication: !allowAnonymous,
@@ -38,7 +41,7 @@ struct Serve: AsyncParsableCommand {
         if allowAnonymous { logger.warning("the FHIR API accepts requests without a token (--allow-anonymous)") }
         print("Densauluq listening on http://\(host):\(port) — FHIR API at http://\(host):\(port)/fhir")
         try await app.runService()
-        do { try await audit.shutdown() } catch { logger.error("audit entries could not be written at shutdown", metadata: ["error": "\(error)"]) }
+        do { try await audit?.shutdown() } catch { logger.error("audit entries could not be written at shutdown", metadata: ["error": "\(error)"]) }
         await database.shutdown()
     }
 }

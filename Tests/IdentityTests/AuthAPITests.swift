@@ -45,6 +45,9 @@ import Testing
                 let reuse = try await client.execute(uri: "/auth/token", method: .post, headers: form,
                                                      body: ByteBuffer(string: "grant_type=refresh_token&refresh_token=\(refresh)"))
                 #expect(Self.json(reuse)["error"]?.stringValue == "invalid_grant")
+                // RFC 7009 for an access token too: it stops working at once.
+                #expect(try await client.execute(uri: "/auth/revoke", method: .post, headers: form, body: ByteBuffer(string: "token=\(access)")).status == .ok)
+                await #expect(throws: IdentityError.self) { try await tokens.verify(access) }
 
                 // client_credentials with HTTP Basic and with the form
                 let (mis, secret) = try await ClientStore(database: repo.database).add(name: "MIS", organization: "org-1", scopes: ["system/*.read"])

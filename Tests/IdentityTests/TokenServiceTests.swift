@@ -1,7 +1,7 @@
 import DatabaseTesting
 import FHIRStore
 import Foundation
-import Identity
+@testable import Identity
 import Testing
 
 /// Accounts, sign-in, lock-out, refresh rotation and revocation, on SQLite and PostgreSQL.
@@ -132,6 +132,27 @@ import Testing
             await #expect(throws: IdentityError.self) {
                 _ = try await tokens.clientCredentials(clientId: client.id, secret: secret, scope: "system/Patient.write")
             }
+        }
+    }
+}
+
+/// Revocations are checked against an in-memory copy of `revoked_tokens`, re-read at most every `maxAge`.
+@Suite struct RevocationListTests {
+    @Test(arguments: TestDatabase.available)
+    func anotherProcessesRevocationCountsWithinMaxAge(_ db: TestDatabase) async throws {
+        try await db.withRepository { repo in
+            let list = RevocationList(database: repo.database, maxAge: .milliseconds(50))
+            #expect(try await list.isRevoked("jti-1") == false)
+            list.add("jti-local")
+            #expect(try await list.isRevoked("jti-local"))
+            // Written by another server process sharing the database.
+            try await repo.database.read { db in
+                try await db.raw("INSERT INTO revoked_tokens (jti, expires_at) VALUES ('jti-1', '2999-01-01T00:00:00Z')").run()
+            }
+            try await Task.sleep(for: .milliseconds(120))
+            #expect(try await list.isRevoked("jti-1"))
+            #expect(try await list.isRevoked("jti-local"), "a reload keeps this process's own revocations")
+            #expect(try await list.isRevoked("jti-2") == false)
         }
     }
 }
