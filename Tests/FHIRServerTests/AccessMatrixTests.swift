@@ -82,6 +82,22 @@ import Testing
                     let bundle = try await world.call(client, who, .post, "/fhir", body: Self.transaction([Self.observation("stranger")]))
                     #expect(bundle.status == (Self.strangerWriters.contains(who) ? 200 : 403), "\(who) writes for the stranger in a transaction")
                 }
+                // Changing and deleting what an import wrote: only the system administrator (the clinic's information
+                // system changes only its own organisation's data). The administrator goes last: a deleted resource
+                // answers every later delete with 204.
+                var lab = try #require(try await repo.read(type: "Observation", id: "obs-stranger-lab").json.objectValue)
+                lab["status"] = "amended"
+                for who in AccessWorld.principals.filter({ $0 != "systemAdmin" }) + ["systemAdmin"] {
+                    let before = try await world.snapshot()
+                    let update = try await world.call(client, who, .put, "/fhir/Observation/obs-stranger-lab", body: JSON.object(lab).serialized())
+                    let delete = try await world.call(client, who, .delete, "/fhir/Observation/obs-stranger-vital")
+                    if who == "systemAdmin" {
+                        #expect(update.status == 200 && delete.status == 204)
+                    } else {
+                        #expect(update.status == 403 && delete.status == 403, "\(who) changes the stranger's record")
+                        #expect(try await world.snapshot() == before)
+                    }
+                }
             }
             try await world.audit.shutdown()
         }

@@ -68,6 +68,26 @@ import Testing
     }
 
     @Test(arguments: TestDatabase.available)
+    func expiredTokensAndTokensOfAnotherKeyAreRejected(_ db: TestDatabase) async throws {
+        try await db.withRepository { repo in
+            var policy = TokenService.Policy()
+            policy.accessLifetime = -60
+            let (accounts, expiring) = try await Self.services(repo, policy: policy)
+            _ = try await accounts.add(NewAccount(username: "dr.kim", password: "correct horse", role: .clinician, organization: "org-1"))
+            let expired = try await expiring.signIn(username: "dr.kim", password: "correct horse").accessToken
+            await #expect(throws: IdentityError.self) { _ = try await expiring.verify(expired) }
+            let other = try await TokenService.make(accounts: accounts, secret: String(repeating: "z", count: 40))
+            let foreign = try await other.signIn(username: "dr.kim", password: "correct horse").accessToken
+            let (_, tokens) = try await Self.services(repo)
+            await #expect(throws: IdentityError.self) { _ = try await tokens.verify(foreign) }
+            // `alg: none` with the same claims is not accepted either.
+            let parts = foreign.split(separator: ".").map(String.init)
+            let none = Data(#"{"alg":"none","typ":"JWT"}"#.utf8).base64EncodedString().replacingOccurrences(of: "=", with: "")
+            await #expect(throws: IdentityError.self) { _ = try await tokens.verify(none + "." + parts[1] + ".") }
+        }
+    }
+
+    @Test(arguments: TestDatabase.available)
     func repeatedFailuresLockAndDisabledAccountsCannotSignIn(_ db: TestDatabase) async throws {
         try await db.withRepository { repo in
             var policy = TokenService.Policy()
