@@ -80,7 +80,7 @@ let package = Package(
             "FHIRStore", .product(name: "SQLKit", package: "sql-kit"), .product(name: "Logging", package: "swift-log"),
         ], path: "Tests/DatabaseTesting"),
         .testTarget(name: "FHIRStoreTests", dependencies: ["FHIRStore", "FHIRJSON", "DatabaseTesting"]),
-        .testTarget(name: "AuditTests", dependencies: ["Audit", "FHIRStore", "DatabaseTesting"]),
+        .testTarget(name: "AuditTests", dependencies: ["Audit", "FHIRStore", "DatabaseTesting", .product(name: "SQLKit", package: "sql-kit")]),
         .testTarget(name: "IdentityTests", dependencies: [
             "Identity", "IdentityAPI", "FHIRStore", "FHIRJSON", "DatabaseTesting",
             .product(name: "HummingbirdTesting", package: "hummingbird"),

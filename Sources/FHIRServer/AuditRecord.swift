@@ -8,7 +8,15 @@ import Identity
 enum AuditRecord {
     /// The header with a clinician's break-the-glass reason.
     static let accessReason = HTTPField.Name("X-Access-Reason")!
-    static func entry(request: Request, path: String, principal: AccessToken?, status: Int) -> AuditEntry {
+    static let forwardedFor = HTTPField.Name("X-Forwarded-For")!
+
+    /// `203.0.113.7`, or `198.51.100.2 via 10.0.0.5` behind a proxy (the forwarded address is what the proxy says).
+    static func source(forwarded: String?, peer: String?) -> String? {
+        guard let forwarded else { return peer }
+        return peer.map { "\(forwarded) via \($0)" } ?? forwarded
+    }
+    /// - Parameter peer: the connected client's address; a proxy's `X-Forwarded-For` is kept next to it.
+    static func entry(request: Request, path: String, principal: AccessToken?, status: Int, peer: String?) -> AuditEntry {
         let parts = path.split(separator: "/").map(String.init)
         let query = request.uri.query.map { "?" + $0 } ?? ""
         let action: String
@@ -26,7 +34,7 @@ enum AuditRecord {
         return AuditEntry(recorded: Instant.now().iso, actor: principal?.sub.value ?? "anonymous", role: principal?.role,
                           organization: principal?.org, patient: patient(parts: parts, query: request.uri.query), action: action,
                           target: path + query, outcome: status,
-                          source: request.headers[.init("X-Forwarded-For")!], purpose: request.headers[accessReason])
+                          source: source(forwarded: request.headers[forwardedFor], peer: peer), purpose: request.headers[accessReason])
     }
 
     /// The patient whose record the request names: `Patient/{id}…`, or a `patient`/`subject` search parameter.

@@ -43,8 +43,8 @@ public struct FHIRAPI: Sendable {
     public func addRoutes<Context: RequestContext>(to router: Router<Context>) {
         let api = self
         for method in [HTTPRequest.Method.get, .post, .put, .delete, .patch, .head] {
-            router.on(RouterPath(basePath), method: method) { request, _ in await api.handle(request) }
-            router.on(RouterPath(basePath + "/**"), method: method) { request, _ in await api.handle(request) }
+            router.on(RouterPath(basePath), method: method) { request, context in await api.handle(request, peer: Self.peer(context)) }
+            router.on(RouterPath(basePath + "/**"), method: method) { request, context in await api.handle(request, peer: Self.peer(context)) }
         }
     }
 
@@ -54,8 +54,14 @@ public struct FHIRAPI: Sendable {
         return "http://\(host)\(basePath)"
     }
 
+    /// The peer's IP address, when the context knows it.
+    static func peer(_ context: some RequestContext) -> String? {
+        (context as? any RemoteAddressRequestContext)?.remoteAddress?.ipAddress
+    }
+
     /// Authenticates, dispatches and audits one request.
-    public func handle(_ request: Request) async -> Response {
+    /// - Parameter peer: the client's IP address, for the audit trail.
+    public func handle(_ request: Request, peer: String? = nil) async -> Response {
         let path = request.uri.path.dropFirst(basePath.count)
         let isMetadata = path == "/metadata" || path == "/metadata/"
         var principal: AccessToken?
@@ -74,7 +80,7 @@ public struct FHIRAPI: Sendable {
             }
             if let refusal {
                 // Refused attempts are part of the trail too: they are what an intrusion looks like.
-                await audit?.record(AuditRecord.entry(request: request, path: String(path), principal: nil, status: refusal.status.code))
+                await audit?.record(AuditRecord.entry(request: request, path: String(path), principal: nil, status: refusal.status.code, peer: peer))
                 return refusal
             }
         }
@@ -83,7 +89,7 @@ public struct FHIRAPI: Sendable {
         if let principal {
             do { scope = try policy.scope(for: principal, accessReason: request.headers[AuditRecord.accessReason]) } catch {
                 let response = FHIRResponse.error(error)
-                await audit?.record(AuditRecord.entry(request: request, path: String(path), principal: principal, status: response.status.code))
+                await audit?.record(AuditRecord.entry(request: request, path: String(path), principal: principal, status: response.status.code, peer: peer))
                 return response
             }
         }
@@ -93,7 +99,7 @@ public struct FHIRAPI: Sendable {
         }
         if let audit, !isMetadata {
             // One entry per patient whose record was read or written, so that each patient's trail is complete.
-            let entry = AuditRecord.entry(request: request, path: String(path), principal: principal, status: response.status.code)
+            let entry = AuditRecord.entry(request: request, path: String(path), principal: principal, status: response.status.code, peer: peer)
             let patients = trace.patients
             if patients.isEmpty {
                 await audit.record(entry)

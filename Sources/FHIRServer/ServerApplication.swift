@@ -14,8 +14,8 @@ public enum ServerApplication {
     public static func router(repository: Repository, maxBodySize: Int = 32 * 1024 * 1024, publicBaseURL: String? = nil,
                               tokens: TokenService? = nil, audit: AuditLog? = nil, requireAuthentication: Bool = true,
                               rateLimiter: RateLimiter? = nil,
-                              configure: (Router<BasicRequestContext>) -> Void = { _ in }) -> Router<BasicRequestContext> {
-        let router = Router(context: BasicRequestContext.self)
+                              configure: (Router<ServerRequestContext>) -> Void = { _ in }) -> Router<ServerRequestContext> {
+        let router = Router(context: ServerRequestContext.self)
         router.addMiddleware { SecurityHeadersMiddleware() }
         if let rateLimiter, rateLimiter.rate > 0 { router.addMiddleware { RateLimitMiddleware(limiter: rateLimiter) } }
         router.get("/health") { _, _ in "ok" }
@@ -35,7 +35,7 @@ public enum ServerApplication {
     public static func make(repository: Repository, host: String, port: Int, logger: Logger, publicBaseURL: String? = nil,
                             tokens: TokenService? = nil, audit: AuditLog? = nil, requireAuthentication: Bool = true,
                             rateLimiter: RateLimiter? = nil,
-                            configure: (Router<BasicRequestContext>) -> Void = { _ in }) -> some ApplicationProtocol {
+                            configure: (Router<ServerRequestContext>) -> Void = { _ in }) -> some ApplicationProtocol {
         Application(router: router(repository: repository, publicBaseURL: publicBaseURL, tokens: tokens, audit: audit,
                                    requireAuthentication: requireAuthentication, rateLimiter: rateLimiter, configure: configure),
                     configuration: .init(address: .hostname(host, port: port), serverName: "Densauluq"),

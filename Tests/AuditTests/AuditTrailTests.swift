@@ -1,6 +1,7 @@
 import Audit
 import DatabaseTesting
 import FHIRStore
+import SQLKit
 import Testing
 
 /// The audit chain records entries in order and `verify` finds a changed or removed row, on both databases.
@@ -31,9 +32,30 @@ import Testing
     }
 
     @Test(arguments: TestDatabase.available)
+    func theDatabaseRefusesToChangeOrRemoveAuditRows(_ db: TestDatabase) async throws {
+        try await db.withRepository { repo in
+            try await Self.writeTen(repo)
+            for statement in ["UPDATE audit_log SET actor = 'someone-else'", "DELETE FROM audit_log"] {
+                await #expect(throws: (any Error).self) {
+                    try await repo.database.read { db in try await db.raw(SQLQueryString(statement)).run() }
+                }
+            }
+            #expect(try await AuditVerifier.verify(repo.database).rows == 10)
+        }
+    }
+
+    /// What someone who can drop the guard (the database owner) could do.
+    static func dropGuard(_ repo: Repository) async throws {
+        for statement in Migrations.dropAuditGuard(repo.database.kind) {
+            try await repo.database.read { db in try await db.raw(SQLQueryString(statement)).run() }
+        }
+    }
+
+    @Test(arguments: TestDatabase.available)
     func aChangedRowIsFound(_ db: TestDatabase) async throws {
         try await db.withRepository { repo in
             try await Self.writeTen(repo)
+            try await Self.dropGuard(repo)
             let fifth = try await Self.seq(repo, offset: 4)
             try await repo.database.read { db in
                 try await db.raw("UPDATE audit_log SET actor = 'someone-else' WHERE seq = \(bind: fifth)").run()
@@ -49,6 +71,7 @@ import Testing
             try await Self.writeTen(repo)
             let third = try await Self.seq(repo, offset: 2)
             let fourth = try await Self.seq(repo, offset: 3)
+            try await Self.dropGuard(repo)
             try await repo.database.read { db in try await db.raw("DELETE FROM audit_log WHERE seq = \(bind: third)").run() }
             let report = try await AuditVerifier.verify(repo.database)
             #expect(report.broken?.seq == fourth && report.broken?.reason.contains("removed") == true)

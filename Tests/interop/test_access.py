@@ -76,3 +76,5 @@ def test_a_citizen_sees_only_her_record(server_info, base_url, assert_valid):
     for entry in trail["entry"]:
         assert_valid(entry["resource"])
         assert entry["resource"]["entity"][0]["what"]["reference"] == f"Patient/{mine.json()['id']}"
+        # From where: the connected peer's address.
+        assert entry["resource"]["agent"][0]["network"]["address"] == "127.0.0.1"

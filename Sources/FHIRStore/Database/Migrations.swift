@@ -116,7 +116,33 @@ public enum Migrations {
                 """,
             ]
         },
+        // Audit: the database itself refuses to change or remove audit rows. The hash chain still catches a
+        // change by someone who can drop these triggers (`densauluq audit verify`).
+        Migration(version: 6, description: "append-only audit trail") { kind in
+            switch kind {
+            case .sqlite:
+                return [
+                    "CREATE TRIGGER audit_log_no_update BEFORE UPDATE ON audit_log BEGIN SELECT RAISE(ABORT, 'audit_log is append-only'); END",
+                    "CREATE TRIGGER audit_log_no_delete BEFORE DELETE ON audit_log BEGIN SELECT RAISE(ABORT, 'audit_log is append-only'); END",
+                ]
+            case .postgres:
+                return [
+                    "CREATE FUNCTION audit_log_append_only() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION 'audit_log is append-only'; END $$",
+                    "CREATE TRIGGER audit_log_no_change BEFORE UPDATE OR DELETE ON audit_log FOR EACH ROW EXECUTE FUNCTION audit_log_append_only()",
+                    "CREATE TRIGGER audit_log_no_truncate BEFORE TRUNCATE ON audit_log FOR EACH STATEMENT EXECUTE FUNCTION audit_log_append_only()",
+                ]
+            }
+        },
     ]
+
+    /// The statements that remove the append-only guard of `audit_log` — what an attacker with the database
+    /// owner's rights could do; tests use it to show that the hash chain still finds the change.
+    public static func dropAuditGuard(_ kind: DatabaseKind) -> [String] {
+        switch kind {
+        case .sqlite: ["DROP TRIGGER audit_log_no_update", "DROP TRIGGER audit_log_no_delete"]
+        case .postgres: ["DROP TRIGGER audit_log_no_change ON audit_log", "DROP TRIGGER audit_log_no_truncate ON audit_log"]
+        }
+    }
 
     /// Applies the migrations not yet applied; returns the versions applied now.
     @discardableResult
