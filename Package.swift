@@ -52,6 +52,8 @@ let package = Package(
             .product(name: "Logging", package: "swift-log"),
         ]),
         // The append-only, hash-chained audit trail of access to health data, and its verification.
+        // A deterministic synthetic Kazakhstan (regions, organisations, catchment areas, people, attachments) for demos, tests and benchmarks.
+        .target(name: "SyntheticKazakhstan", dependencies: ["FHIRJSON", "FHIRValidation", "FHIRStore"]),
         // Who may read and write what: role rules and SMART scopes turned into the store's AccessScope.
         .target(name: "AccessControl", dependencies: [
             "FHIRStore", "FHIRDefinitions", "FHIRValidation", "Identity", .product(name: "SQLKit", package: "sql-kit"),
@@ -68,11 +70,12 @@ let package = Package(
             .product(name: "HTTPTypes", package: "swift-http-types"),
         ]),
         .executableTarget(name: "densauluq", dependencies: [
-            "FHIRStore", "FHIRServer", "FHIRJSON", "Identity", "IdentityAPI", "Audit",
+            "FHIRStore", "FHIRServer", "FHIRJSON", "Identity", "IdentityAPI", "Audit", "SyntheticKazakhstan",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Logging", package: "swift-log"),
         ]),
         .testTarget(name: "FHIRJSONTests", dependencies: ["FHIRJSON"]),
+        .testTarget(name: "SyntheticKazakhstanTests", dependencies: ["SyntheticKazakhstan", "FHIRStore", "FHIRJSON", "FHIRValidation", "DatabaseTesting"]),
         .testTarget(name: "FHIRDefinitionsTests", dependencies: ["FHIRDefinitions"]),
         .testTarget(name: "FHIRValidationTests", dependencies: ["FHIRValidation", "FHIRJSON"]),
         // Fresh SQLite and PostgreSQL databases for tests of every module that stores data.

@@ -18,6 +18,8 @@ struct Serve: AsyncParsableCommand {
     @Option(help: "Log level: trace, debug, info, notice, warning, error.") var logLevel = "info"
     @Flag(help: "Serve the FHIR API without a bearer token (development only; requests are still audited as anonymous).")
     var allowAnonymous = false
+    @Flag(help: "Load a small synthetic Kazakhstan and demo accounts for every role first (once; see `densauluq demo`).")
+    var demo = false
     @Flag(help: "Record no audit trail. Only with --allow-anonymous: for measuring what access checks and audit cost.")
     var noAudit = false
     @Option(help: "Requests per second each caller (access token, else address) may make on average; twice as many at once; 0 turns limiting off.")
@@ -28,6 +30,7 @@ struct Serve: AsyncParsableCommand {
         logger.logLevel = Logger.Level(rawValue: logLevel) ?? .info
         let database = try await db.open(logger: logger)
         logger.info("database ready", metadata: ["database": "\(db.configuration)"])
+        if demo { try await DemoSetup.load(database: database, scale: DemoSetup.smallScale, seed: 1, logger: logger, force: false) }
         let repository = Repository(database: database, logger: logger)
         let tokens = try await TokenService.make(accounts: AccountStore(database: database))
         if noAudit && !allowAnonymous { throw CommandFailure("--no-audit is only for measurements and needs --allow-anonymous") }

@@ -23,7 +23,7 @@ struct Users: AsyncParsableCommand {
         @Option(help: "Organization id (clinician, pharmacist, org-admin).") var organization: String?
         @Option(help: "Practitioner id (clinician, pharmacist).") var practitioner: String?
         @Option(help: "ИИН (citizen).") var iin: String?
-        @Option(help: "Region code (epidemiologist, analyst).") var region: String?
+        @Option(help: "Region name as in Patient.address.state, e.g. Алматы (epidemiologist, analyst).") var region: String?
         @Flag(help: "Read the password from the first line of standard input.") var passwordStdin = false
 
         func run() async throws {

@@ -1,0 +1,58 @@
+import FHIRJSON
+import FHIRStore
+import Foundation
+
+/// Writes a `DemoCountry` into a store, batch by batch, each batch one FHIR transaction of `PUT`s (so the ids
+/// are the generator's and loading twice changes nothing), validated like any other write.
+public struct DemoLoader: Sendable {
+    public let repository: Repository
+
+    public init(repository: Repository) { self.repository = repository }
+
+    /// What was loaded.
+    public struct Summary: Sendable {
+        public var resources = 0
+        public var byType: [String: Int] = [:]
+        public var seconds = 0.0
+    }
+
+    /// The `settings` row that records the loaded demo (`scale=…;seed=…`).
+    public static let settingName = "demo"
+
+    /// Loads `country` unless a demo is recorded already; returns nil then.
+    /// - Parameter progress: called after each batch with the number of resources written so far.
+    public func loadIfAbsent(_ country: DemoCountry, progress: @Sendable (Int) -> Void = { _ in }) async throws -> Summary? {
+        if try await recorded() != nil { return nil }
+        return try await load(country, progress: progress)
+    }
+
+    public func load(_ country: DemoCountry, progress: @Sendable (Int) -> Void = { _ in }) async throws -> Summary {
+        let start = Date()
+        var summary = Summary()
+        try await country.generate { batch in
+            let entries: [JSON] = batch.compactMap { r in
+                guard let type = r["resourceType"]?.stringValue, let id = r["id"]?.stringValue else { return nil }
+                return ["resource": r, "request": ["method": "PUT", "url": .string("\(type)/\(id)")]]
+            }
+            _ = try await repository.process(bundle: ["resourceType": "Bundle", "type": "transaction", "entry": .array(entries)], baseURL: "urn:densauluq:demo")
+            for r in batch { summary.byType[r["resourceType"]?.stringValue ?? "?", default: 0] += 1 }
+            summary.resources += batch.count
+            progress(summary.resources)
+        }
+        try await repository.database.analyze()
+        let value = "scale=\(country.plan.scale);seed=\(country.seed)"
+        try await repository.database.transaction { db in
+            try await db.raw("DELETE FROM settings WHERE name = \(bind: Self.settingName)").run()
+            try await db.raw("INSERT INTO settings (name, value) VALUES (\(bind: Self.settingName), \(bind: value))").run()
+        }
+        summary.seconds = Date().timeIntervalSince(start)
+        return summary
+    }
+
+    /// The recorded demo (`scale=…;seed=…`), nil when none was loaded.
+    public func recorded() async throws -> String? {
+        try await repository.database.read { db in
+            try await db.raw("SELECT value FROM settings WHERE name = \(bind: Self.settingName)").all().first?.decode(column: "value", as: String.self)
+        }
+    }
+}

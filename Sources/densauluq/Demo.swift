@@ -1,0 +1,83 @@
+import ArgumentParser
+import FHIRJSON
+import FHIRStore
+import Foundation
+import Identity
+import Logging
+import SyntheticKazakhstan
+
+/// `densauluq demo`: loads a synthetic Kazakhstan.
+struct Demo: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Load a deterministic synthetic Kazakhstan (organisations, catchment areas, people, attachments, visits) and demo accounts.",
+        discussion: "--scale 1.0 is the whole country (20 million people); 0.0001 (2,000 people) loads in seconds.")
+
+    @OptionGroup var db: DatabaseOptions
+    @Option(help: "Share of the real country: 1.0 = 20 million people.") var scale = DemoSetup.smallScale
+    @Option(help: "Random seed; the same scale and seed give the same data.") var seed: UInt64 = 1
+
+    func run() async throws {
+        var logger = Logger(label: "densauluq")
+        logger.logLevel = .warning
+        let database = try await db.open(logger: logger)
+        do {
+            try await DemoSetup.load(database: database, scale: scale, seed: seed, logger: logger, force: true)
+            await database.shutdown()
+        } catch {
+            await database.shutdown()
+            throw error
+        }
+    }
+}
+
+/// Loading the demo and creating its accounts; shared by `demo` and `serve --demo`.
+enum DemoSetup {
+    /// What `serve --demo` loads: 2,000 people, loaded in seconds.
+    static let smallScale = 0.0001
+    /// The password of every demo account (the demo is for trying the system out, never for real data).
+    static let password = "demo-password-2026"
+
+    static func load(database: Database, scale: Double, seed: UInt64, logger: Logger, force: Bool) async throws {
+        let repository = Repository(database: database, logger: logger)
+        let loader = DemoLoader(repository: repository)
+        let country = DemoCountry(scale: scale, seed: seed)
+        if !force, let existing = try await loader.recorded() {
+            print("Demo data present (\(existing)).")
+        } else {
+            print("Loading a synthetic Kazakhstan: \(country.plan.people) people, \(country.plan.primaryCareOrganizations) primary-care organisations, \(country.plan.catchmentAreas) catchment areas…")
+            let summary = try await loader.load(country) { n in
+                if n % 5_000 < 500 { FileHandle.standardError.write(Data("\r  \(n) resources".utf8)) }
+            }
+            FileHandle.standardError.write(Data("\n".utf8))
+            print(String(format: "Loaded %d resources in %.1f s (%.0f/s).", summary.resources, summary.seconds, Double(summary.resources) / max(summary.seconds, 0.001)))
+        }
+        try await accounts(database: database)
+    }
+
+    /// One account per role, tied to the demo's first organisation, doctor, pharmacy and a mother of a minor.
+    static func accounts(database: Database) async throws {
+        let store = AccountStore(database: database)
+        let motherIIN = try await database.read { db in
+            try await db.raw("SELECT content FROM resources WHERE res_type = 'RelatedPerson' AND deleted = 0 AND res_id LIKE 'kz-rp-%' ORDER BY seq LIMIT 1").all()
+                .first.map { try $0.decode(column: "content", as: String.self) }
+        }.flatMap { text in (try? JSONParser.parse(text))?["identifier"]?[0]?["value"]?.stringValue }
+        let wanted: [(String, Role, String?, String?, String?, String?, String)] = [
+            ("demo.citizen", .citizen, nil, nil, motherIIN, nil, "a mother: her record and her child's"),
+            ("demo.doctor", .clinician, "kz-phc-1", "kz-pr-1", nil, nil, "district doctor of area 1 at kz-phc-1"),
+            ("demo.pharmacist", .pharmacist, "kz-ph-1", nil, nil, nil, "pharmacy kz-ph-1"),
+            ("demo.epidemiologist", .epidemiologist, nil, nil, nil, "Алматы", "notifiable cases of Almaty"),
+            ("demo.analyst", .analyst, nil, nil, nil, nil, "indicators only"),
+            ("demo.orgadmin", .organizationAdmin, "kz-phc-1", nil, nil, nil, "administrator of kz-phc-1"),
+            ("demo.admin", .systemAdmin, nil, nil, nil, nil, "everything"),
+        ]
+        print("Demo accounts (password \(password)):")
+        for (username, role, org, practitioner, iin, region, what) in wanted {
+            if try await store.find(username: username) == nil {
+                if role == .citizen && iin == nil { continue }
+                _ = try await store.add(NewAccount(username: username, password: password, role: role, organization: org,
+                                                   practitioner: practitioner, iin: iin, region: region))
+            }
+            print("  \(username.padding(toLength: 20, withPad: " ", startingAt: 0)) \(role.rawValue.padding(toLength: 15, withPad: " ", startingAt: 0)) \(what)")
+        }
+    }
+}
