@@ -53,7 +53,11 @@ let package = Package(
         ]),
         // The append-only, hash-chained audit trail of access to health data, and its verification.
         // A deterministic synthetic Kazakhstan (regions, organisations, catchment areas, people, attachments) for demos, tests and benchmarks.
-        .target(name: "SyntheticKazakhstan", dependencies: ["FHIRJSON", "FHIRValidation", "FHIRStore"]),
+        .target(name: "SyntheticKazakhstan", dependencies: ["FHIRJSON", "FHIRValidation", "FHIRStore", "PrimaryCare", .product(name: "SQLKit", package: "sql-kit")]),
+        // Primary care services of seed 002 sphere 1: attachment (1.1).
+        .target(name: "PrimaryCare", dependencies: ["FHIRJSON", "FHIRStore", .product(name: "SQLKit", package: "sql-kit")]),
+        // The primary-care services as FHIR operations ($attach, $detach, $auto-attach).
+        .target(name: "PrimaryCareAPI", dependencies: ["PrimaryCare", "FHIRServer", "FHIRStore", "FHIRJSON", "Identity"]),
         // Who may read and write what: role rules and SMART scopes turned into the store's AccessScope.
         .target(name: "AccessControl", dependencies: [
             "FHIRStore", "FHIRDefinitions", "FHIRValidation", "Identity", .product(name: "SQLKit", package: "sql-kit"),
@@ -70,7 +74,7 @@ let package = Package(
             .product(name: "HTTPTypes", package: "swift-http-types"),
         ]),
         .executableTarget(name: "densauluq", dependencies: [
-            "FHIRStore", "FHIRServer", "FHIRJSON", "Identity", "IdentityAPI", "Audit", "SyntheticKazakhstan",
+            "FHIRStore", "FHIRServer", "FHIRJSON", "Identity", "IdentityAPI", "Audit", "SyntheticKazakhstan", "PrimaryCare", "PrimaryCareAPI",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Logging", package: "swift-log"),
         ]),
@@ -86,6 +90,10 @@ let package = Package(
         .testTarget(name: "AuditTests", dependencies: ["Audit", "FHIRStore", "DatabaseTesting", .product(name: "SQLKit", package: "sql-kit")]),
         .testTarget(name: "IdentityTests", dependencies: [
             "Identity", "IdentityAPI", "FHIRStore", "FHIRJSON", "DatabaseTesting",
+            .product(name: "HummingbirdTesting", package: "hummingbird"),
+        ]),
+        .testTarget(name: "PrimaryCareTests", dependencies: [
+            "PrimaryCare", "PrimaryCareAPI", "FHIRServer", "FHIRStore", "FHIRJSON", "FHIRValidation", "Identity", "Audit", "DatabaseTesting",
             .product(name: "HummingbirdTesting", package: "hummingbird"),
         ]),
         .testTarget(name: "FHIRServerTests", dependencies: [

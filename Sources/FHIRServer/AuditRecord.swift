@@ -21,6 +21,7 @@ enum AuditRecord {
         let query = request.uri.query.map { "?" + $0 } ?? ""
         let action: String
         switch (request.method, parts.count) {
+        case (_, _) where parts.last?.hasPrefix("$") == true: action = parts.last ?? ""
         case (.get, 1) where parts[0] == "_history", (.get, 2) where parts[1] == "_history", (.get, 3) where parts[2] == "_history": action = "history"
         case (.get, 4): action = "vread"
         case (.get, 2), (.head, 2): action = "read"

@@ -4,7 +4,10 @@ import FHIRStore
 
 /// The CapabilityStatement served at `/metadata`: exactly the interactions and search parameters that work.
 enum CapabilityStatementBuilder {
-    static func build(baseURL: String, software: String, version: String) -> JSON {
+    static func build(baseURL: String, software: String, version: String, operations: [FHIROperation] = []) -> JSON {
+        func describe(_ o: FHIROperation) -> JSON {
+            ["name": .string(o.name), "definition": .string("http://densauluq.kz/fhir/OperationDefinition/\(o.name)"), "documentation": .string(o.documentation)]
+        }
         var resources: [JSON] = []
         for type in ResourceTypes.supported.sorted() {
             var params: [JSON] = []
@@ -24,7 +27,7 @@ enum CapabilityStatementBuilder {
                     revIncludes.append("\(other):\(code)")
                 }
             }
-            let resource: JSON = [
+            var resource: JSON = [
                 "type": .string(type),
                 "interaction": .array(["read", "vread", "update", "delete", "history-instance", "history-type", "create", "search-type"].map { ["code": .string($0)] }),
                 "versioning": "versioned",
@@ -38,6 +41,11 @@ enum CapabilityStatementBuilder {
                 "searchRevInclude": .array(revIncludes.sorted().map { .string($0) }),
                 "searchParam": .array(params),
             ]
+            let typeOperations = operations.filter { $0.resourceType == type }
+            if !typeOperations.isEmpty, case .object(var o) = resource {
+                o["operation"] = .array(typeOperations.map(describe))
+                resource = .object(o)
+            }
             resources.append(resource)
         }
         let common: [JSON] = ["_count", "_sort", "_include", "_revinclude", "_summary", "_elements", "_total"].map { ["name": .string($0), "type": "special"] }
@@ -56,6 +64,7 @@ enum CapabilityStatementBuilder {
                 "resource": .array(resources),
                 "interaction": [["code": "transaction"], ["code": "batch"], ["code": "history-system"]],
                 "searchParam": .array(common),
+                "operation": .array(operations.filter { $0.level == .system }.map(describe)),
             ]],
         ]
     }

@@ -25,10 +25,13 @@ public struct FHIRAPI: Sendable {
     public let requireAuthentication: Bool
     /// Turns a verified token into what the request may read and write.
     public let policy: AccessPolicy
-    private let capabilities = CapabilityCache()
+    /// The `$operations` of capability modules.
+    public let operations: [FHIROperation]
+    private let capabilities: CapabilityCache
 
     public init(repository: Repository, basePath: String = "/fhir", maxBodySize: Int = 32 * 1024 * 1024, publicBaseURL: String? = nil,
-                tokens: TokenService? = nil, audit: AuditLog? = nil, requireAuthentication: Bool = true, policy: AccessPolicy = AccessPolicy()) {
+                tokens: TokenService? = nil, audit: AuditLog? = nil, requireAuthentication: Bool = true, policy: AccessPolicy = AccessPolicy(),
+                operations: [FHIROperation] = []) {
         self.repository = repository
         self.basePath = basePath
         self.maxBodySize = maxBodySize
@@ -37,6 +40,8 @@ public struct FHIRAPI: Sendable {
         self.audit = audit
         self.requireAuthentication = requireAuthentication
         self.policy = policy
+        self.operations = operations
+        capabilities = CapabilityCache(operations: operations)
     }
 
     /// Registers the routes on `router`.
@@ -95,7 +100,7 @@ public struct FHIRAPI: Sendable {
         }
         let trace = AccessTrace()
         let response = await AccessScope.$current.withValue(scope) {
-            await AccessTrace.$current.withValue(trace) { await dispatch(request) }
+            await AccessTrace.$current.withValue(trace) { await dispatch(request, principal: principal) }
         }
         if let audit, !isMetadata {
             // One entry per patient whose record was read or written, so that each patient's trail is complete.
@@ -122,7 +127,7 @@ public struct FHIRAPI: Sendable {
     }
 
     /// Dispatches one request and turns every error into an OperationOutcome.
-    func dispatch(_ request: Request) async -> Response {
+    func dispatch(_ request: Request, principal: AccessToken? = nil) async -> Response {
         var request = request
         let query = request.uri.query ?? ""
         var parameters = SearchRequest.parseQuery(query)
@@ -143,6 +148,10 @@ public struct FHIRAPI: Sendable {
                 body = Array(buffer.readableBytesView)
             } else {
                 body = []
+            }
+            if let name = parts.last, name.hasPrefix("$") {
+                return try await invoke(String(name.dropFirst()), parts: parts, request: request, body: body, query: parameters,
+                                        principal: principal, base: base, pretty: pretty)
             }
             switch (request.method, parts.count) {
             case (.get, 0):
@@ -212,6 +221,34 @@ public struct FHIRAPI: Sendable {
             repository.logger.error("request failed", metadata: ["path": "\(request.uri.path)", "error": "\(String(reflecting: error))"])
             return FHIRResponse.error(FHIRError(500, "exception", "Internal error: \(error)"), pretty: pretty)
         }
+    }
+
+    /// Runs the `$operation` at `parts` (`[$name]`, `[Type, $name]` or `[Type, id, $name]`).
+    func invoke(_ name: String, parts: [String], request: Request, body: [UInt8], query: [(String, String)],
+                principal: AccessToken?, base: String, pretty: Bool) async throws -> Response {
+        let level: FHIROperation.Level
+        switch parts.count {
+        case 1: level = .system
+        case 2: level = .type(parts[0])
+        case 3: level = .instance(parts[0])
+        default: throw FHIRError(404, "not-found", "No operation at \(request.uri.path)")
+        }
+        guard let operation = operations.first(where: { $0.name == name && $0.level == level }) else {
+            throw FHIRError(404, "not-supported", "There is no operation $\(name) at \(request.uri.path); /metadata lists the operations")
+        }
+        if let type = operation.resourceType { try repository.checkType(type) }
+        let parameters: OperationParameters
+        switch request.method {
+        case .post:
+            parameters = body.isEmpty ? OperationParameters(query: query) : try OperationParameters(resource: try parse(body))
+        case .get where !operation.affectsState:
+            parameters = OperationParameters(query: query)
+        default:
+            throw FHIRError(405, "not-supported", "$\(name) changes data: invoke it with POST")
+        }
+        let id = parts.count == 3 ? parts[1] : nil
+        let result = try await operation.run(OperationCall(id: id, parameters: parameters, principal: principal, baseURL: base))
+        return FHIRResponse.json(result.resource, status: HTTPResponse.Status(code: result.status), pretty: pretty)
     }
 
     /// `GET /metadata`, from the per-base-URL cache.

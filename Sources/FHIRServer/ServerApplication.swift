@@ -13,7 +13,7 @@ public enum ServerApplication {
     ///   - configure: adds the routes of other modules (sign-in, …) next to the FHIR API.
     public static func router(repository: Repository, maxBodySize: Int = 32 * 1024 * 1024, publicBaseURL: String? = nil,
                               tokens: TokenService? = nil, audit: AuditLog? = nil, requireAuthentication: Bool = true,
-                              rateLimiter: RateLimiter? = nil,
+                              rateLimiter: RateLimiter? = nil, operations: [FHIROperation] = [],
                               configure: (Router<ServerRequestContext>) -> Void = { _ in }) -> Router<ServerRequestContext> {
         let router = Router(context: ServerRequestContext.self)
         router.addMiddleware { SecurityHeadersMiddleware() }
@@ -24,7 +24,7 @@ public enum ServerApplication {
                      body: .init(byteBuffer: ByteBuffer(string: "Densauluq FHIR R4 server. API base: /fhir (see /fhir/metadata)\n")))
         }
         FHIRAPI(repository: repository, maxBodySize: maxBodySize, publicBaseURL: publicBaseURL, tokens: tokens, audit: audit,
-                requireAuthentication: requireAuthentication).addRoutes(to: router)
+                requireAuthentication: requireAuthentication, operations: operations).addRoutes(to: router)
         if let tokens, let audit {
             AccessLogAPI(repository: repository, tokens: tokens, audit: audit, policy: AccessPolicy()).addRoutes(to: router)
         }
@@ -34,10 +34,10 @@ public enum ServerApplication {
 
     public static func make(repository: Repository, host: String, port: Int, logger: Logger, publicBaseURL: String? = nil,
                             tokens: TokenService? = nil, audit: AuditLog? = nil, requireAuthentication: Bool = true,
-                            rateLimiter: RateLimiter? = nil,
+                            rateLimiter: RateLimiter? = nil, operations: [FHIROperation] = [],
                             configure: (Router<ServerRequestContext>) -> Void = { _ in }) -> some ApplicationProtocol {
         Application(router: router(repository: repository, publicBaseURL: publicBaseURL, tokens: tokens, audit: audit,
-                                   requireAuthentication: requireAuthentication, rateLimiter: rateLimiter, configure: configure),
+                                   requireAuthentication: requireAuthentication, rateLimiter: rateLimiter, operations: operations, configure: configure),
                     configuration: .init(address: .hostname(host, port: port), serverName: "Densauluq"),
                     logger: logger)
     }

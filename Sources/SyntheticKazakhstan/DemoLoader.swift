@@ -1,6 +1,8 @@
 import FHIRJSON
 import FHIRStore
 import Foundation
+import PrimaryCare
+import SQLKit
 
 /// Writes a `DemoCountry` into a store, batch by batch, each batch one FHIR transaction of `PUT`s (so the ids
 /// are the generator's and loading twice changes nothing), validated like any other write.
@@ -34,7 +36,17 @@ public struct DemoLoader: Sendable {
                 guard let type = r["resourceType"]?.stringValue, let id = r["id"]?.stringValue else { return nil }
                 return ["resource": r, "request": ["method": "PUT", "url": .string("\(type)/\(id)")]]
             }
-            _ = try await repository.process(bundle: ["resourceType": "Bundle", "type": "transaction", "entry": .array(entries)], baseURL: "urn:densauluq:demo")
+            // Attachments are written as the attachment service writes them: the EpisodeOfCare and the
+            // `attachments` row that keeps "one active attachment per person" and the areas' capacity.
+            try await ServiceWrites.$active.withValue(true) {
+                _ = try await repository.process(bundle: ["resourceType": "Bundle", "type": "transaction", "entry": .array(entries)], baseURL: "urn:densauluq:demo")
+            }
+            let attachments = batch.compactMap(Attachment.init(episode:))
+            if !attachments.isEmpty {
+                try await repository.database.transaction { db in
+                    for a in attachments { try await AttachmentService.record(db, a) }
+                }
+            }
             for r in batch { summary.byType[r["resourceType"]?.stringValue ?? "?", default: 0] += 1 }
             summary.resources += batch.count
             progress(summary.resources)

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Audit
 import FHIRServer
+import PrimaryCareAPI
 import FHIRStore
 import Foundation
 import Hummingbird
@@ -38,7 +39,8 @@ struct Serve: AsyncParsableCommand {
         let serverBase = baseURL.map { url in url.hasSuffix("/fhir") ? String(url.dropLast(5)) : url }
         let app = ServerApplication.make(repository: repository, host: host, port: port, logger: logger, publicBaseURL: baseURL,
                                          tokens: tokens, audit: audit, requireAuthentication: !allowAnonymous,
-                                         rateLimiter: RateLimiter(rate: rateLimit)) { router in
+                                         rateLimiter: RateLimiter(rate: rateLimit),
+                                         operations: PrimaryCareOperations.all(repository: repository)) { router in
             AuthAPI(tokens: tokens, publicBaseURL: serverBase).addRoutes(to: router)
         }
         if allowAnonymous { logger.warning("the FHIR API accepts requests without a token (--allow-anonymous)") }

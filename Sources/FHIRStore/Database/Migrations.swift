@@ -133,6 +133,19 @@ public enum Migrations {
                 ]
             }
         },
+        // PrimaryCare: the current attachment of each person (the active `attachment` EpisodeOfCare), one row per
+        // person — the primary key is the "exactly one active attachment" rule — counted per catchment area for
+        // its capacity. Written only by the attachment service, in the same transaction as the EpisodeOfCare.
+        Migration(version: 7, description: "current attachments") { _ in
+            [
+                """
+                CREATE TABLE attachments (patient TEXT PRIMARY KEY, organization TEXT NOT NULL, area TEXT NOT NULL,
+                  episode TEXT NOT NULL, since TEXT NOT NULL)
+                """,
+                "CREATE INDEX attachments_area ON attachments (area)",
+                "CREATE INDEX attachments_organization ON attachments (organization)",
+            ]
+        },
     ]
 
     /// The statements that remove the append-only guard of `audit_log` — what an attacker with the database

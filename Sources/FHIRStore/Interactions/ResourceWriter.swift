@@ -54,6 +54,7 @@ extension Repository {
         for w in writes where !seen.insert(w.type + "/" + w.id).inserted {
             throw FHIRError(400, "invalid", "\(w.type)/\(w.id) is written twice in one request")
         }
+        if !ServiceWrites.active { try Self.checkServiceWrites(writes) }
         let scope = AccessScope.current
         var writes = writes
         if !scope.isUnrestricted {
@@ -138,6 +139,19 @@ extension Repository {
         return outcomes.compactMap { $0 }
     }
 
+    /// Refuses writing a resource that only a service may write (`ServiceWrites.rules`).
+    static func checkServiceWrites(_ writes: [PendingWrite]) throws(FHIRError) {
+        for w in writes {
+            for rule in ServiceWrites.rules where rule.type == w.type {
+                let codings = (w.resource["type"]?.arrayValue ?? []).flatMap { $0["coding"]?.arrayValue ?? [] }
+                if codings.contains(where: { $0["system"]?.stringValue == rule.system && $0["code"]?.stringValue == rule.code }) {
+                    throw FHIRError(422, "business-rule", "\(w.type) of type \(rule.code) is written by its service: use \(rule.instead)",
+                                    expression: (w.location ?? w.type) + ".type")
+                }
+            }
+        }
+    }
+
     /// Current rows of the given resources by `Type/id`, locked for update on PostgreSQL.
     func currentRows(_ db: any SQLDatabase, _ writes: [PendingWrite]) async throws -> [String: CurrentRow] {
         var out: [String: CurrentRow] = [:]
@@ -163,6 +177,9 @@ extension Repository {
     /// Marks `type/id` deleted (a new version without content in the index). Returns false when there was nothing to delete.
     func deleteVersion(_ db: any SQLDatabase, type: String, id: String, now: Instant = .now()) async throws -> Bool {
         guard let current = try await currentRow(db, type, id, forUpdate: true), !current.deleted else { return false }
+        if !ServiceWrites.active, let old = try? JSONParser.parse(current.content) {
+            try Self.checkServiceWrites([PendingWrite(type: type, id: id, resource: old)])
+        }
         let scope = AccessScope.current
         if !scope.isUnrestricted {
             try scope.checkWritable(type, location: nil)

@@ -1,0 +1,88 @@
+import FHIRJSON
+import FHIRStore
+
+/// The input of an operation: a `Parameters` resource in a POST body, or query parameters of a GET (and of a
+/// POST without a body). Accessors throw a 400 `FHIRError` that names the parameter and where it is.
+public struct OperationParameters: Sendable {
+    /// Each parameter: its name, its value (a `Parameters.parameter` element, or a `valueString` made from a query
+    /// parameter), and where it came from for error messages.
+    struct Entry: Sendable {
+        var name: String
+        var element: JSON
+        var location: String
+    }
+
+    let entries: [Entry]
+
+    /// From a `Parameters` resource.
+    public init(resource: JSON) throws(FHIRError) {
+        guard resource["resourceType"]?.stringValue == "Parameters" else {
+            throw FHIRError(400, "invalid", "An operation takes a Parameters resource, not \(resource["resourceType"]?.stringValue ?? "this body")", expression: "resourceType")
+        }
+        var entries: [Entry] = []
+        var issues: [OutcomeIssue] = []
+        for (i, p) in (resource["parameter"]?.arrayValue ?? []).enumerated() {
+            guard let name = p["name"]?.stringValue else {
+                issues.append(OutcomeIssue(code: "required", diagnostics: "A parameter has no name", expression: "Parameters.parameter[\(i)].name"))
+                continue
+            }
+            entries.append(Entry(name: name, element: p, location: "Parameters.parameter[\(i)]"))
+        }
+        if !issues.isEmpty { throw FHIRError(status: 400, issues: issues) }
+        self.entries = entries
+    }
+
+    /// From query parameters (`name=value` pairs).
+    public init(query: [(String, String)]) {
+        entries = query.filter { !$0.0.hasPrefix("_") }.map { Entry(name: $0.0, element: ["valueString": .string($0.1)], location: $0.0) }
+    }
+
+    /// Whether `name` is given.
+    public func has(_ name: String) -> Bool { entries.contains { $0.name == name } }
+
+    /// A string-like value (`valueString`, `valueCode`, `valueId`, `valueUri`, `valueDate`, `valueDateTime`).
+    public func string(_ name: String) throws(FHIRError) -> String? {
+        guard let e = entries.first(where: { $0.name == name }) else { return nil }
+        for key in ["valueString", "valueCode", "valueId", "valueUri", "valueDate", "valueDateTime", "valueInstant", "valueUrl"] {
+            if let s = e.element[key]?.stringValue { return s }
+        }
+        throw FHIRError(400, "invalid", "Parameter '\(name)' must have a string value", expression: e.location)
+    }
+
+    /// A required string-like value.
+    public func requiredString(_ name: String) throws(FHIRError) -> String {
+        guard let s = try string(name) else { throw FHIRError(400, "required", "Parameter '\(name)' is required", expression: name) }
+        return s
+    }
+
+    /// An integer value (`valueInteger`, `valuePositiveInt`, `valueUnsignedInt`, or a query string of digits).
+    public func integer(_ name: String) throws(FHIRError) -> Int? {
+        guard let e = entries.first(where: { $0.name == name }) else { return nil }
+        for key in ["valueInteger", "valuePositiveInt", "valueUnsignedInt"] { if let n = e.element[key]?.intValue { return n } }
+        if let s = e.element["valueString"]?.stringValue, let n = Int(s) { return n }
+        throw FHIRError(400, "invalid", "Parameter '\(name)' must be an integer", expression: e.location)
+    }
+
+    /// The id a reference parameter points to, checked to be of `type`: `valueReference.reference` `Type/id`, or
+    /// in a query `Type/id` or a bare id.
+    public func reference(_ name: String, type: String) throws(FHIRError) -> String? {
+        guard let e = entries.first(where: { $0.name == name }) else { return nil }
+        let text = e.element["valueReference"]?["reference"]?.stringValue ?? e.element["valueString"]?.stringValue
+        guard let text else {
+            throw FHIRError(400, "invalid", "Parameter '\(name)' must be a reference to a \(type)", expression: e.location)
+        }
+        let id = text.hasPrefix(type + "/") ? String(text.dropFirst(type.count + 1)) : text
+        guard ReferenceParser.isId(id) else {
+            throw FHIRError(400, "invalid", "Parameter '\(name)' must reference a \(type) as '\(type)/[id]', not '\(text)'", expression: e.location)
+        }
+        return id
+    }
+
+    /// A required reference parameter.
+    public func requiredReference(_ name: String, type: String) throws(FHIRError) -> String {
+        guard let id = try reference(name, type: type) else {
+            throw FHIRError(400, "required", "Parameter '\(name)' (a reference to a \(type)) is required", expression: name)
+        }
+        return id
+    }
+}

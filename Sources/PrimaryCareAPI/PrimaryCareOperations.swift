@@ -1,0 +1,11 @@
+import FHIRServer
+import FHIRStore
+import PrimaryCare
+
+/// The FHIR operations of the primary-care services, to pass to `ServerApplication`.
+public enum PrimaryCareOperations {
+    public static func all(repository: Repository) -> [FHIROperation] {
+        let attachment = AttachmentService(repository: repository)
+        return [AttachOperation.make(attachment), DetachOperation.make(attachment), AutoAttachOperation.make(attachment)]
+    }
+}
