@@ -56,6 +56,14 @@ public struct AttachmentService: Sendable {
                           since: try row.decode(column: "since", as: String.self))
     }
 
+    /// The EpisodeOfCare of an attachment, read with the service's access (the caller's standing was checked when
+    /// the service acted, and staff may not otherwise read patient data).
+    public func episode(_ attachment: Attachment) async throws -> JSON {
+        try await AccessScope.$current.withValue(.unrestricted) {
+            try await repository.read(type: "EpisodeOfCare", id: attachment.episode).json
+        }
+    }
+
     /// How many people are attached to each of the given areas.
     static func counts(_ db: any SQLDatabase, areas: [String]) async throws -> [String: Int] {
         guard !areas.isEmpty else { return [:] }

@@ -17,7 +17,7 @@ enum AttachOperation {
             let reason = try AttachmentService.Reason(parameter: call.parameters.string("reason"))
             _ = try await CallerRules.standing(call.principal, repository: service.repository, patient: patient, organizations: [organization])
             let attachment = try await service.attach(patient: patient, organization: organization, area: area, reason: reason)
-            return OperationResult(try await service.repository.read(type: "EpisodeOfCare", id: attachment.episode).json)
+            return OperationResult(try await service.episode(attachment))
         }
     }
 }

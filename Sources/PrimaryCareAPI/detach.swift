@@ -16,7 +16,7 @@ enum DetachOperation {
             guard let ended = try await service.detach(patient: patient) else {
                 return OperationResult(OperationOutcome.information("Patient/\(patient) is not attached"))
             }
-            return OperationResult(try await service.repository.read(type: "EpisodeOfCare", id: ended.episode).json)
+            return OperationResult(try await service.episode(ended))
         }
     }
 }
