@@ -34,6 +34,19 @@ enum CallerRules {
         throw FHIRError(403, "forbidden", "Only the person, their legal representative, the staff of the organisation concerned or a system administrator may do this for Patient/\(patient)")
     }
 
+    /// Refuses everyone but the organisation's administrator (and, unless `administratorOnly`, its information
+    /// system) and system administrators.
+    static func requireStaff(_ principal: AccessToken?, of organization: String, administratorOnly: Bool) throws(FHIRError) {
+        guard let principal else { return }
+        switch principal.accountRole {
+        case .systemAdmin: return
+        case .organizationAdmin where principal.org == organization: return
+        default:
+            if !administratorOnly, principal.role == AccessToken.systemRole, principal.org == organization { return }
+        }
+        throw FHIRError(403, "forbidden", "Only the administrator of Organization/\(organization) may do this")
+    }
+
     /// Refuses everyone but system administrators.
     static func requireAdministrator(_ principal: AccessToken?, _ what: String) throws(FHIRError) {
         guard let principal else { return }

@@ -7,5 +7,7 @@ public enum PrimaryCareOperations {
     public static func all(repository: Repository) -> [FHIROperation] {
         let attachment = AttachmentService(repository: repository)
         return [AttachOperation.make(attachment), DetachOperation.make(attachment), AutoAttachOperation.make(attachment)]
+            + ScheduleOperations.make(ScheduleService(repository: repository))
+            + BookingOperations.make(BookingService(repository: repository))
     }
 }

@@ -63,6 +63,17 @@ public struct OperationParameters: Sendable {
         throw FHIRError(400, "invalid", "Parameter '\(name)' must be an integer", expression: e.location)
     }
 
+    /// A boolean value (`valueBoolean`, or `true`/`false` in a query).
+    public func boolean(_ name: String) throws(FHIRError) -> Bool? {
+        guard let e = entries.first(where: { $0.name == name }) else { return nil }
+        if let b = e.element["valueBoolean"]?.boolValue { return b }
+        switch e.element["valueString"]?.stringValue {
+        case "true": return true
+        case "false": return false
+        default: throw FHIRError(400, "invalid", "Parameter '\(name)' must be true or false", expression: e.location)
+        }
+    }
+
     /// The id a reference parameter points to, checked to be of `type`: `valueReference.reference` `Type/id`, or
     /// in a query `Type/id` or a bare id.
     public func reference(_ name: String, type: String) throws(FHIRError) -> String? {

@@ -146,6 +146,15 @@ public enum Migrations {
                 "CREATE INDEX attachments_organization ON attachments (organization)",
             ]
         },
+        // PrimaryCare booking: one row per booked slot — the primary key is "no double booking" even if two
+        // requests pass every other check at once — and the reminders already sent.
+        Migration(version: 8, description: "bookings and reminders") { _ in
+            [
+                "CREATE TABLE bookings (slot TEXT PRIMARY KEY, appointment TEXT NOT NULL)",
+                "CREATE INDEX bookings_appointment ON bookings (appointment)",
+                "CREATE TABLE reminders (appointment TEXT PRIMARY KEY, communication TEXT NOT NULL, sent TEXT NOT NULL)",
+            ]
+        },
     ]
 
     /// The statements that remove the append-only guard of `audit_log` — what an attacker with the database

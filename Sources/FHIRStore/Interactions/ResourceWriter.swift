@@ -142,12 +142,9 @@ extension Repository {
     /// Refuses writing a resource that only a service may write (`ServiceWrites.rules`).
     static func checkServiceWrites(_ writes: [PendingWrite]) throws(FHIRError) {
         for w in writes {
-            for rule in ServiceWrites.rules where rule.type == w.type {
-                let codings = (w.resource["type"]?.arrayValue ?? []).flatMap { $0["coding"]?.arrayValue ?? [] }
-                if codings.contains(where: { $0["system"]?.stringValue == rule.system && $0["code"]?.stringValue == rule.code }) {
-                    throw FHIRError(422, "business-rule", "\(w.type) of type \(rule.code) is written by its service: use \(rule.instead)",
-                                    expression: (w.location ?? w.type) + ".type")
-                }
+            for rule in ServiceWrites.rules where rule.type == w.type && rule.matches(w.resource) {
+                throw FHIRError(422, "business-rule", "\(rule.what) is written by its service: use \(rule.instead)",
+                                expression: (w.location ?? w.type) + "." + rule.element)
             }
         }
     }
