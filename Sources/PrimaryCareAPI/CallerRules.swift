@@ -47,6 +47,18 @@ enum CallerRules {
         throw FHIRError(403, "forbidden", "Only the administrator of Organization/\(organization) may do this")
     }
 
+    /// Refuses everyone but clinicians of the organisation, its information system and system administrators;
+    /// returns the clinician's Practitioner id when there is one.
+    static func requireClinician(_ principal: AccessToken?, of organization: String?) throws(FHIRError) -> String? {
+        guard let principal else { return nil }
+        if principal.accountRole == .systemAdmin { return nil }
+        if let organization, principal.org == organization {
+            if principal.accountRole == .clinician { return principal.practitioner }
+            if principal.role == AccessToken.systemRole { return nil }
+        }
+        throw FHIRError(403, "forbidden", "Only a clinician of Organization/\(organization ?? "?") records this visit")
+    }
+
     /// Refuses everyone but system administrators.
     static func requireAdministrator(_ principal: AccessToken?, _ what: String) throws(FHIRError) {
         guard let principal else { return }

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Audit
 import FHIRServer
+import PrimaryCare
 import PrimaryCareAPI
 import FHIRStore
 import Foundation
@@ -45,7 +46,16 @@ struct Serve: AsyncParsableCommand {
         }
         if allowAnonymous { logger.warning("the FHIR API accepts requests without a token (--allow-anonymous)") }
         print("Densauluq listening on http://\(host):\(port) — FHIR API at http://\(host):\(port)/fhir")
+        // Reminders before visits: every five minutes, each sent once (see ReminderService).
+        let reminders = ReminderService(repository: repository)
+        let reminderJob = Task {
+            while !Task.isCancelled {
+                do { try await reminders.sendDue() } catch { logger.error("reminders failed", metadata: ["error": "\(error)"]) }
+                try? await Task.sleep(for: .seconds(300))
+            }
+        }
         try await app.runService()
+        reminderJob.cancel()
         do { try await audit?.shutdown() } catch { logger.error("audit entries could not be written at shutdown", metadata: ["error": "\(error)"]) }
         await database.shutdown()
     }

@@ -37,6 +37,45 @@ public struct OperationParameters: Sendable {
         entries = query.filter { !$0.0.hasPrefix("_") }.map { Entry(name: $0.0, element: ["valueString": .string($0.1)], location: $0.0) }
     }
 
+    private init(entries: [Entry]) { self.entries = entries }
+
+    /// Every value of a repeating parameter with parts (`Parameters.parameter.part`), each as its own parameters.
+    public func groups(_ name: String) -> [OperationParameters] {
+        entries.filter { $0.name == name }.map { e in
+            OperationParameters(entries: (e.element["part"]?.arrayValue ?? []).enumerated().compactMap { i, part in
+                part["name"]?.stringValue.map { Entry(name: $0, element: part, location: "\(e.location).part[\(i)]") }
+            })
+        }
+    }
+
+    /// Every string value of a repeating parameter.
+    public func strings(_ name: String) throws(FHIRError) -> [String] {
+        var out: [String] = []
+        for e in entries where e.name == name {
+            guard let s = ["valueString", "valueCode", "valueMarkdown"].lazy.compactMap({ e.element[$0]?.stringValue }).first else {
+                throw FHIRError(400, "invalid", "Parameter '\(name)' must have a string value", expression: e.location)
+            }
+            out.append(s)
+        }
+        return out
+    }
+
+    /// Every `valueCoding` of a repeating parameter, as (system, code, display); a query's `system|code` works too.
+    public func codings(_ name: String) throws(FHIRError) -> [(system: String?, code: String, display: String?, location: String)] {
+        var out: [(String?, String, String?, String)] = []
+        for e in entries where e.name == name {
+            if let c = e.element["valueCoding"], let code = c["code"]?.stringValue {
+                out.append((c["system"]?.stringValue, code, c["display"]?.stringValue, e.location))
+            } else if let text = e.element["valueString"]?.stringValue ?? e.element["valueCode"]?.stringValue {
+                let pieces = text.split(separator: "|", maxSplits: 1).map(String.init)
+                out.append(pieces.count == 2 ? (pieces[0], pieces[1], nil, e.location) : (nil, text, nil, e.location))
+            } else {
+                throw FHIRError(400, "invalid", "Parameter '\(name)' must be a Coding (valueCoding with a code)", expression: e.location)
+            }
+        }
+        return out
+    }
+
     /// Whether `name` is given.
     public func has(_ name: String) -> Bool { entries.contains { $0.name == name } }
 

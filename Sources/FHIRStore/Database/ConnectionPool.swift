@@ -57,6 +57,11 @@ final class ConnectionPool<Source: ConnectionPoolSource>: @unchecked Sendable wh
                 do {
                     let conn = try await source.makeConnection(logger: logger, on: eventLoopGroup.any()).get()
                     try await prepare(conn)
+                    if state.withLock({ $0.closed }) {
+                        try? await conn.close().get()
+                        release(nil)
+                        throw PoolClosedError()
+                    }
                     return conn
                 } catch {
                     release(nil)
@@ -86,6 +91,15 @@ final class ConnectionPool<Source: ConnectionPoolSource>: @unchecked Sendable wh
 
     /// Returns a connection; nil gives back the slot of a connection that could not be opened.
     func release(_ conn: Source.Connection?) {
+        // A connection that comes back after shutdown (a background job's, mid-query when the pool closed) is
+        // closed here: nobody else will, and an unclosed SQLite connection is a crash when it is deinitialised.
+        if let conn, state.withLock({ s in
+            if s.closed { s.open -= 1; return true }
+            return false
+        }) {
+            Task { try? await conn.close().get() }
+            return
+        }
         let waiter: CheckedContinuation<Source.Connection?, any Error>? = state.withLock { s in
             guard let conn, !conn.isClosed else {
                 s.open -= 1
