@@ -25,6 +25,7 @@ public struct DemoCountry: Sendable {
     public static let katoExtension = "http://densauluq.kz/fhir/StructureDefinition/kato"
     public static let geolocationExtension = "http://hl7.org/fhir/StructureDefinition/geolocation"
     public static let capacityExtension = "http://densauluq.kz/fhir/StructureDefinition/catchment-area-capacity"
+    public static let videoServerExtension = "http://densauluq.kz/fhir/StructureDefinition/video-server"
     public static let catchmentAreaExtension = "http://densauluq.kz/fhir/StructureDefinition/catchment-area"
     public static let organizationTypeSystem = "http://densauluq.kz/fhir/CodeSystem/organization-type"
     public static let ownershipSystem = "http://densauluq.kz/fhir/CodeSystem/ownership"
@@ -131,7 +132,10 @@ public struct DemoCountry: Sendable {
                                 capacity: Int(Double(perArea) * (type == .paediatric ? 0.6 : 1.0) * 1.25) + 5, doctor: doctor)
                 sites[site].areas.append(areas.count)
                 areas.append(area)
-                try await emit(areaLocation(area, number: sites[site].areas.count, organizationId: sites[site].id))
+                // The area's centre: near its organisation, spread without drawing from the random stream.
+                let dLat = Double((areas.count * 37) % 41 - 20) * 0.001, dLon = Double((areas.count * 53) % 43 - 21) * 0.001
+                try await emit(areaLocation(area, number: sites[site].areas.count, organizationId: sites[site].id,
+                                            latitude: sites[site].latitude + dLat, longitude: sites[site].longitude + dLon))
                 try await emit(practitioner(id: doctor, rng: &rng))
                 try await emit(practitionerRole(id: "kz-prr-\(roles)", practitioner: doctor, organization: sites[site].id, specialty: type.specialty, area: area.id))
             }

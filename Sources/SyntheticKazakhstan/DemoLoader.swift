@@ -31,6 +31,7 @@ public struct DemoLoader: Sendable {
     public func load(_ country: DemoCountry, progress: @Sendable (Int) -> Void = { _ in }) async throws -> Summary {
         let start = Date()
         var summary = Summary()
+        var districtDoctors: [String] = []
         try await country.generate { batch in
             let entries: [JSON] = batch.compactMap { r in
                 guard let type = r["resourceType"]?.stringValue, let id = r["id"]?.stringValue else { return nil }
@@ -47,9 +48,23 @@ public struct DemoLoader: Sendable {
                     for a in attachments { try await AttachmentService.record(db, a) }
                 }
             }
-            for r in batch { summary.byType[r["resourceType"]?.stringValue ?? "?", default: 0] += 1 }
+            for r in batch {
+                summary.byType[r["resourceType"]?.stringValue ?? "?", default: 0] += 1
+                if r["resourceType"]?.stringValue == "PractitionerRole", r["location"] != nil, let id = r["id"]?.stringValue { districtDoctors.append(id) }
+            }
             summary.resources += batch.count
             progress(summary.resources)
+        }
+        // Schedules of the district doctors for the next two working weeks, built, approved and published by the
+        // schedule service itself — relative to the real date, so that the demo always has free slots.
+        let schedules = ScheduleService(repository: repository)
+        let from = Date().addingTimeInterval(86_400), to = Date().addingTimeInterval(15 * 86_400)
+        for role in districtDoctors {
+            var plan = ScheduleService.Plan(practitionerRole: role, from: Self.day(from), to: Self.day(to))
+            plan.remote = true
+            let schedule = try await schedules.build(plan)
+            try await schedules.advance(schedule: schedule.id, to: .approved)
+            try await schedules.advance(schedule: schedule.id, to: .published)
         }
         try await repository.database.analyze()
         let value = "scale=\(country.plan.scale);seed=\(country.seed)"
@@ -59,6 +74,11 @@ public struct DemoLoader: Sendable {
         }
         summary.seconds = Date().timeIntervalSince(start)
         return summary
+    }
+
+    /// `YYYY-MM-DD` of a date in Kazakhstan (UTC+5).
+    static func day(_ date: Date) -> String {
+        String(Instant(millis: Int64(date.timeIntervalSince1970 * 1000) + 5 * 3_600_000).iso.prefix(10))
     }
 
     /// The recorded demo (`scale=…;seed=…`), nil when none was loaded.

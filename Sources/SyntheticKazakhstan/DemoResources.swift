@@ -24,16 +24,24 @@ extension DemoCountry {
     func organization(id: String, name: String, type: String, ownership: String, region: Region, settlement: Settlement,
                       latitude: Double, longitude: Double, rng: inout RandomSource) -> JSON {
         let bin = String(format: "%06d%06d", 100_000 + rng.int(900_000), rng.int(1_000_000))
-        return ["resourceType": "Organization", "id": .string(id), "active": true,
+        var org: JSON = ["resourceType": "Organization", "id": .string(id), "active": true,
                 "identifier": [["system": .string(Self.binSystem), "value": .string(bin)],
                                ["system": .string(Self.licenceSystem), "value": .string("KZ\(String(format: "%08d", rng.int(100_000_000)))LAA")]],
                 "type": [["coding": [Self.coding(Self.organizationTypeSystem, type)]], ["coding": [Self.coding(Self.ownershipSystem, ownership)]]],
                 "name": .string(name),
                 "address": [Self.address(region: region, settlement: settlement, latitude: latitude, longitude: longitude)]]
+        // Primary care runs remote consultations on a video server it configures (here a placeholder).
+        if type == "phc", case .object(var o) = org {
+            o["extension"] = [["url": .string(Self.videoServerExtension), "valueUrl": .string("https://video.example.kz/\(id)")]]
+            org = .object(o)
+        }
+        return org
     }
 
-    func areaLocation(_ area: Area, number: Int, organizationId: String) -> JSON {
+    /// A catchment area; `position` is its centre (where home visits are measured from).
+    func areaLocation(_ area: Area, number: Int, organizationId: String, latitude: Double, longitude: Double) -> JSON {
         ["resourceType": "Location", "id": .string(area.id), "status": "active", "mode": "instance",
+         "position": ["latitude": Self.decimal(latitude), "longitude": Self.decimal(longitude)],
          "name": .string("Участок №\(number) (\(area.type.nameRu))"),
          "type": [["coding": [Self.coding(Self.areaTypeSystem, area.type.rawValue)]]],
          "physicalType": ["coding": [Self.coding("http://terminology.hl7.org/CodeSystem/location-physical-type", "area", "Area")]],

@@ -28,6 +28,8 @@ struct Serve: AsyncParsableCommand {
     var rateLimit: Double = 100
 
     func run() async throws {
+        // Line by line even into a pipe or a log file: the demo accounts and the address must show at once.
+        setvbuf(stdout, nil, _IOLBF, 0)
         var logger = Logger(label: "densauluq")
         logger.logLevel = Logger.Level(rawValue: logLevel) ?? .info
         let database = try await db.open(logger: logger)
