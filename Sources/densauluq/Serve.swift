@@ -28,8 +28,6 @@ struct Serve: AsyncParsableCommand {
     var rateLimit: Double = 100
 
     func run() async throws {
-        // Line by line even into a pipe or a log file: the demo accounts and the address must show at once.
-        setvbuf(stdout, nil, _IOLBF, 0)
         var logger = Logger(label: "densauluq")
         logger.logLevel = Logger.Level(rawValue: logLevel) ?? .info
         let database = try await db.open(logger: logger)
@@ -48,6 +46,8 @@ struct Serve: AsyncParsableCommand {
         }
         if allowAnonymous { logger.warning("the FHIR API accepts requests without a token (--allow-anonymous)") }
         print("Densauluq listening on http://\(host):\(port) — FHIR API at http://\(host):\(port)/fhir")
+        // Into a pipe or a log file too, the demo accounts and the address must show now, not at exit.
+        fflush(nil)
         // Reminders before visits: every five minutes, each sent once (see ReminderService).
         let reminders = ReminderService(repository: repository)
         let reminderJob = Task {
