@@ -13,6 +13,9 @@ public struct DemoCountry: Sendable {
     public let seed: UInt64
     /// The reference date: birth dates, visit dates and attachment periods are before it.
     public let today: String
+    /// Whether people are attached to primary care; without, they await automatic assignment (and, attached
+    /// nowhere, have no visits).
+    public var attached = true
 
     public init(scale: Double, seed: UInt64 = 1, today: String = "2026-01-01") {
         plan = DemoPlan(scale: scale)
@@ -205,7 +208,7 @@ public struct DemoCountry: Sendable {
                 let patientId = "kz-p-\(person)"
                 // The nearest organisation with room on an area serving this age.
                 var chosen: Int?
-                if !deceased {
+                if !deceased && attached {
                     search: for site in regionSites {
                         let fitting = sites[site].areas.filter { areas[$0].type.serves(age: age) && areas[$0].attached < areas[$0].capacity }
                         if let best = fitting.min(by: { areas[$0].attached < areas[$1].attached }) { chosen = best; break search }

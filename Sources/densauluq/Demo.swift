@@ -15,13 +15,14 @@ struct Demo: AsyncParsableCommand {
     @OptionGroup var db: DatabaseOptions
     @Option(help: "Share of the real country: 1.0 = 20 million people.") var scale = DemoSetup.smallScale
     @Option(help: "Random seed; the same scale and seed give the same data.") var seed: UInt64 = 1
+    @Flag(help: "Leave everyone unattached (for 'densauluq attach auto').") var unattached = false
 
     func run() async throws {
         var logger = Logger(label: "densauluq")
         logger.logLevel = .warning
         let database = try await db.open(logger: logger)
         do {
-            try await DemoSetup.load(database: database, scale: scale, seed: seed, logger: logger, force: true)
+            try await DemoSetup.load(database: database, scale: scale, seed: seed, logger: logger, force: true, attached: !unattached)
             await database.shutdown()
         } catch {
             await database.shutdown()
@@ -37,10 +38,11 @@ enum DemoSetup {
     /// The password of every demo account (the demo is for trying the system out, never for real data).
     static let password = "demo-password-2026"
 
-    static func load(database: Database, scale: Double, seed: UInt64, logger: Logger, force: Bool) async throws {
+    static func load(database: Database, scale: Double, seed: UInt64, logger: Logger, force: Bool, attached: Bool = true) async throws {
         let repository = Repository(database: database, logger: logger)
         let loader = DemoLoader(repository: repository)
-        let country = DemoCountry(scale: scale, seed: seed)
+        var country = DemoCountry(scale: scale, seed: seed)
+        country.attached = attached
         if !force, let existing = try await loader.recorded() {
             print("Demo data present (\(existing)).")
         } else {
