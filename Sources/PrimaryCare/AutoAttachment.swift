@@ -71,12 +71,15 @@ extension AttachmentService {
         let people = try await tx.scan("Patient", after: after, limit: limit, condition: unattached)
         var outcome = BatchOutcome(map: map, last: people.last?.id)
         guard !people.isEmpty else { return outcome }
-        // The people's lock and a fresh, locked read: a concurrent $attach of one of them waits or is seen.
+        // The people's rows locked (FOR UPDATE on PostgreSQL; SQLite has one writer), then who was attached
+        // meanwhile: a concurrent $attach either committed before (and is seen here) or waits for this batch and
+        // then sees its attachment. $attach takes its person's row lock before any area lock, as this does, so
+        // neither waits on the other in a cycle.
         let ids = people.map(\.id).sorted()
-        for id in ids { try await tx.lock("attach:" + id) }
+        let locked = try await tx.readForUpdate("Patient", ids)
         let attachedMeanwhile = Set(try await tx.sql.raw("SELECT patient FROM attachments WHERE patient IN (\(binds: ids))").all()
             .map { try $0.decode(column: "patient", as: String.self) })
-        let current = try await tx.readForUpdate("Patient", ids.filter { !attachedMeanwhile.contains($0) })
+        let current = locked.filter { !attachedMeanwhile.contains($0.key) }
         var plan: [(person: StoredResource, area: Int)] = []
         for id in ids {
             guard let person = current[id], person.json["active"]?.boolValue != false,
