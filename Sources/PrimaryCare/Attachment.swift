@@ -14,6 +14,7 @@ public struct Attachment: Sendable, Equatable {
     public static let episodeTypeSystem = "http://densauluq.kz/fhir/CodeSystem/episode-type"
     public static let areaExtension = "http://densauluq.kz/fhir/StructureDefinition/catchment-area"
     public static let capacityExtension = "http://densauluq.kz/fhir/StructureDefinition/catchment-area-capacity"
+    public static let reasonExtension = "http://densauluq.kz/fhir/StructureDefinition/attachment-reason"
     public static let areaTypeSystem = "http://densauluq.kz/fhir/CodeSystem/catchment-area-type"
 
     public init(patient: String, organization: String, area: String, episode: String, since: String) {
@@ -43,7 +44,7 @@ public struct Attachment: Sendable, Equatable {
     }
 
     /// The EpisodeOfCare for this attachment.
-    func episodeResource(careManager: String?) -> JSON {
+    func episodeResource(careManager: String?, reason: AttachmentService.Reason) -> JSON {
         var o = JSONObject()
         o["resourceType"] = "EpisodeOfCare"
         o["status"] = "active"
@@ -52,7 +53,8 @@ public struct Attachment: Sendable, Equatable {
         o["managingOrganization"] = ["reference": .string("Organization/\(organization)")]
         if let careManager { o["careManager"] = ["reference": .string("Practitioner/\(careManager)")] }
         o["period"] = ["start": .string(since)]
-        o["extension"] = [["url": .string(Self.areaExtension), "valueReference": ["reference": .string("Location/\(area)")]]]
+        o["extension"] = [["url": .string(Self.areaExtension), "valueReference": ["reference": .string("Location/\(area)")]],
+                          ["url": .string(Self.reasonExtension), "valueCode": .string(reason.rawValue)]]
         return .object(o)
     }
 }

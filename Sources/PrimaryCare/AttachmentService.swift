@@ -114,12 +114,21 @@ public struct AttachmentService: Sendable {
                     if let l = try await tx.read("Location", id), let a = Area(l.json), a.capacity > 0 { candidates.append(a) }
                 }
             }
+            // An automatic assignment was nobody's choice: the person may choose at once.
             if reason == .choice, let existing = try await Self.current(tx.sql, patient), existing.organization != organization,
+               try await Self.reason(tx, existing) != .automatic,
                let next = Self.date(existing.since, plusYears: 1), next > date {
                 throw FHIRError(409, "business-rule", "The organisation can be changed by free choice once a year: Patient/\(patient) is attached since \(existing.since), the next free change is from \(next) (a move is reason 'relocation')", expression: "reason")
             }
-            return try await Self.attach(tx, person: person.json, organization: organization, candidates: candidates, date: date)
+            return try await Self.attach(tx, person: person.json, organization: organization, candidates: candidates, date: date, reason: reason)
         }
+    }
+
+    /// Why the attachment was made (its episode's `attachment-reason`).
+    static func reason(_ tx: StoreTransaction, _ attachment: Attachment) async throws -> Reason? {
+        guard let episode = try await tx.read("EpisodeOfCare", attachment.episode) else { return nil }
+        return (episode.json["extension"]?.arrayValue ?? []).first { $0["url"]?.stringValue == Attachment.reasonExtension }?["valueCode"]?.stringValue
+            .flatMap(Reason.init(rawValue:))
     }
 
     /// Why a person changes organisation: free choice is limited to once a year (the attachment rules of the
@@ -128,6 +137,11 @@ public struct AttachmentService: Sendable {
         case choice
         case relocation
         case organizationClosed = "organization-closed"
+        /// By `$auto-attach`; not a reason a caller gives.
+        case automatic
+
+        /// The reasons a caller may give.
+        public static var requestable: [Reason] { [.choice, .relocation, .organizationClosed] }
     }
 
     /// `YYYY-MM-DD` plus whole years (29 February becomes 28 February).
@@ -154,7 +168,7 @@ public struct AttachmentService: Sendable {
     }
 
     /// The core of attach and auto-assignment, inside a transaction that holds the person's lock.
-    static func attach(_ tx: StoreTransaction, person: JSON, organization: String, candidates: [Area], date: String) async throws -> Attachment {
+    static func attach(_ tx: StoreTransaction, person: JSON, organization: String, candidates: [Area], date: String, reason: Reason) async throws -> Attachment {
         guard let patient = person["id"]?.stringValue else { throw FHIRError(400, "invalid", "The patient has no id") }
         if person["deceasedDateTime"] != nil || person["deceasedBoolean"]?.boolValue == true {
             throw FHIRError(422, "business-rule", "Patient/\(patient) has died and cannot be attached")
@@ -183,7 +197,7 @@ public struct AttachmentService: Sendable {
             careManager = Attachment.id(role.json["practitioner"]?["reference"]?.stringValue, "Practitioner")
         }
         var attachment = Attachment(patient: patient, organization: organization, area: chosen.id, episode: "", since: date)
-        let episode = try await tx.create("EpisodeOfCare", attachment.episodeResource(careManager: careManager))
+        let episode = try await tx.create("EpisodeOfCare", attachment.episodeResource(careManager: careManager, reason: reason))
         attachment.episode = episode.id
         try await record(tx.sql, attachment)
         if case .object(var p) = person {

@@ -115,7 +115,7 @@ extension AttachmentService {
             let area = map.areas[a]
             let organization = map.sites[area.site].organization
             writes.append(.init("EpisodeOfCare", Attachment(patient: person.id, organization: organization, area: area.id, episode: "", since: date)
-                .episodeResource(careManager: area.doctor)))
+                .episodeResource(careManager: area.doctor, reason: .automatic)))
         }
         let episodes = try await tx.write(writes)
         var updates: [StoreTransaction.Write] = []

@@ -25,8 +25,8 @@ enum AttachOperation {
 extension AttachmentService.Reason {
     init(parameter: String?) throws(FHIRError) {
         guard let parameter else { self = .choice; return }
-        guard let reason = Self(rawValue: parameter) else {
-            throw FHIRError(400, "code-invalid", "Parameter 'reason' must be one of \(Self.allCases.map(\.rawValue).joined(separator: ", ")), not '\(parameter)'", expression: "reason")
+        guard let reason = Self(rawValue: parameter), Self.requestable.contains(reason) else {
+            throw FHIRError(400, "code-invalid", "Parameter 'reason' must be one of \(Self.requestable.map(\.rawValue).joined(separator: ", ")), not '\(parameter)'", expression: "reason")
         }
         self = reason
     }

@@ -34,6 +34,7 @@ public struct DemoCountry: Sendable {
     public static let ownershipSystem = "http://densauluq.kz/fhir/CodeSystem/ownership"
     public static let areaTypeSystem = "http://densauluq.kz/fhir/CodeSystem/catchment-area-type"
     public static let episodeTypeSystem = "http://densauluq.kz/fhir/CodeSystem/episode-type"
+    public static let qualificationCategorySystem = "http://densauluq.kz/fhir/CodeSystem/qualification-category"
     public static let specialtySystem = "http://densauluq.kz/fhir/CodeSystem/specialty"
     public static let binSystem = "http://densauluq.kz/fhir/sid/bin"
     public static let licenceSystem = "http://densauluq.kz/fhir/sid/medical-licence"

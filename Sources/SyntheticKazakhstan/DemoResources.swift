@@ -3,6 +3,11 @@ import FHIRValidation
 import Foundation
 
 /// The FHIR shape of each synthetic record (profiles in `docs/profiles.md`).
+extension String {
+    /// A hash that is the same in every run (Swift's `hashValue` is seeded per process).
+    var hashValueStable: Int { utf8.reduce(5381) { ($0 &* 33) &+ Int($1) } }
+}
+
 extension DemoCountry {
     static func decimal(_ x: Double) -> JSON { .number(String(format: "%.5f", x)) }
 
@@ -53,9 +58,14 @@ extension DemoCountry {
         let female = rng.chance(0.7)
         let given = female ? rng.pick(Names.femaleGiven) : rng.pick(Names.maleGiven)
         let family = Names.surname(rng.pick(Names.surnames), female: female)
+        // The qualification category (высшая, первая, вторая, без категории), drawn from the id so that the random
+        // stream — and with it the rest of the country — stays as it was.
+        let categories = [("highest", "Высшая категория"), ("first", "Первая категория"), ("second", "Вторая категория"), ("none", "Без категории")]
+        let category = categories[abs(id.hashValueStable) % categories.count]
         return ["resourceType": "Practitioner", "id": .string(id), "active": true,
                 "name": [["family": .string(family), "given": [.string(given)], "text": .string("\(family) \(given)")]],
-                "gender": female ? "female" : "male"]
+                "gender": female ? "female" : "male",
+                "qualification": [["code": ["coding": [Self.coding(Self.qualificationCategorySystem, category.0, category.1)]]]]]
     }
 
     func practitionerRole(id: String, practitioner: String, organization: String, specialty: String, area: String?) -> JSON {

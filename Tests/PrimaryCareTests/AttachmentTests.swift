@@ -155,6 +155,8 @@ import Testing
             // A second run finds nothing to do.
             let again = try await service.autoAssign(on: "2026-05-02")
             #expect(again.attached == 0 && again.noCoordinates == 1)
+            // An automatic assignment was nobody's choice: the person may choose another organisation at once.
+            #expect(try await service.attach(patient: "p1", organization: "phc-far", on: "2026-05-03").organization == "phc-far")
         }
     }
 

@@ -136,6 +136,13 @@ import Testing
                                                        #"{"resourceType":"Parameters","parameter":[{"name":"diagnosis","valueCoding":{"system":"http://snomed.info/sct","code":"1234"}}]}"#)
                 #expect(wrongSystem.status == 400 && wrongSystem.json["issue"]?[0]?["expression"]?[0]?.stringValue == "Parameters.parameter[0]")
             }
+            // Every change is in the patient's audit trail, with the operation and who did it.
+            try await world.audit.flush()
+            let trail = try await world.audit.entries(patient: "p1")
+            #expect(trail.contains { $0.action == "$request-home-visit" && $0.outcome == 201 && $0.role == "citizen" })
+            #expect(trail.contains { $0.action == "$book" && $0.outcome == 201 })
+            #expect(trail.contains { $0.action == "$complete" && $0.outcome == 200 && $0.role == "clinician" })
+            #expect(trail.contains { $0.action == "$complete" && $0.outcome == 403 })
         }
     }
 }
