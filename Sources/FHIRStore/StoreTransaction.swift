@@ -109,6 +109,15 @@ public struct StoreTransaction: Sendable {
 }
 
 extension Repository {
+    /// Runs a service's `body` in one database transaction with the store's full access, as the writer allowed for
+    /// the resources whose rules live in the service's own tables (`ServiceWrites`). The caller has already
+    /// checked who may ask for it; the request's `AccessTrace` still records every patient touched.
+    public func serviceTransaction<T: Sendable>(_ body: @escaping @Sendable (StoreTransaction) async throws -> T) async throws -> T {
+        try await ServiceWrites.$active.withValue(true) {
+            try await AccessScope.$current.withValue(.unrestricted) { try await transaction(body) }
+        }
+    }
+
     /// Runs `body` in one database transaction: all its writes happen, or none.
     public func transaction<T: Sendable>(_ body: @escaping @Sendable (StoreTransaction) async throws -> T) async throws -> T {
         try await database.transaction { db in try await body(StoreTransaction(repository: self, sql: db)) }

@@ -25,6 +25,17 @@ public struct Attachment: Sendable, Equatable {
         self.since = since
     }
 
+    /// Whether a catchment area of `type` serves a person of `age`: GP areas everyone, therapeutic adults,
+    /// paediatric children under 18 (an unknown age fits any).
+    static func areaServes(type: String, age: Int?) -> Bool {
+        guard let age else { return true }
+        switch type {
+        case "therapeutic": return age >= 18
+        case "paediatric": return age < 18
+        default: return true
+        }
+    }
+
     /// The attachment an active `attachment` EpisodeOfCare stands for; nil for other resources.
     public init?(episode json: JSON) {
         guard json["resourceType"]?.stringValue == "EpisodeOfCare", json["status"]?.stringValue == "active",

@@ -23,13 +23,7 @@ public struct AttachmentService: Sendable {
         var type: String
         var capacity: Int
 
-        func serves(age: Int) -> Bool {
-            switch type {
-            case "therapeutic": age >= 18
-            case "paediatric": age < 18
-            default: true
-            }
-        }
+        func serves(age: Int) -> Bool { Attachment.areaServes(type: type, age: age) }
 
         init?(_ json: JSON) {
             guard let id = json["id"]?.stringValue,
@@ -95,7 +89,7 @@ public struct AttachmentService: Sendable {
     @discardableResult
     public func attach(patient: String, organization: String, area: String? = nil, reason: Reason = .choice,
                        on date: String = Self.today()) async throws -> Attachment {
-        try await write { tx in
+        try await repository.serviceTransaction { tx in
             try await tx.lock("attach:" + patient)
             guard let person = try await tx.readForUpdate("Patient", [patient])[patient] else { throw FHIRError.notFound("Patient", patient) }
             guard let org = try await tx.read("Organization", organization) else { throw FHIRError.notFound("Organization", organization) }
@@ -155,7 +149,7 @@ public struct AttachmentService: Sendable {
     /// Ends the person's attachment on `date`; returns it, or nil when there was none.
     @discardableResult
     public func detach(patient: String, on date: String = Self.today()) async throws -> Attachment? {
-        try await write { tx in
+        try await repository.serviceTransaction { tx in
             try await tx.lock("attach:" + patient)
             guard let current = try await Self.current(tx.sql, patient) else { return nil }
             try await Self.finish(tx, current, date: date)
@@ -230,15 +224,6 @@ public struct AttachmentService: Sendable {
             _ = try await tx.update("EpisodeOfCare", attachment.episode, .object(e))
         }
         try await tx.sql.raw("DELETE FROM attachments WHERE patient = \(bind: attachment.patient)").run()
-    }
-
-    /// Runs `body` as a service write with full access, in one transaction.
-    func write<T: Sendable>(_ body: @escaping @Sendable (StoreTransaction) async throws -> T) async throws -> T {
-        try await ServiceWrites.$active.withValue(true) {
-            try await AccessScope.$current.withValue(.unrestricted) {
-                try await repository.transaction(body)
-            }
-        }
     }
 
     // MARK: - Helpers

@@ -26,9 +26,7 @@ extension AttachmentService {
                            progress: @Sendable (AutoAssignReport) -> Void = { _ in }) async throws -> AutoAssignReport {
         let started = Date()
         var report = AutoAssignReport()
-        var map = try await ServiceWrites.$active.withValue(true) {
-            try await AccessScope.$current.withValue(.unrestricted) { try await repository.transaction { tx in try await CareMap.load(tx) } }
-        }
+        var map = try await repository.serviceTransaction { tx in try await CareMap.load(tx) }
         // A person passed over because a concurrent attachment filled the chosen area is taken again in another pass.
         var pass = 0
         var retry = true
@@ -38,7 +36,7 @@ extension AttachmentService {
             var after: String?
             while true {
                 let (batchMap, batchAfter) = (map, after)
-                let outcome = try await write { tx in
+                let outcome = try await repository.serviceTransaction { tx in
                     try await Self.assignBatch(tx, map: batchMap, after: batchAfter, limit: batchSize, date: date)
                 }
                 map = outcome.map

@@ -25,14 +25,7 @@ struct CareMap: Sendable {
         /// then the least filled.
         var preference: (Int, Double) { (type == "gp" ? 1 : 0, Double(attached) / Double(max(capacity, 1))) }
 
-        func serves(age: Int?) -> Bool {
-            guard let age else { return true }
-            switch type {
-            case "therapeutic": return age >= 18
-            case "paediatric": return age < 18
-            default: return true
-            }
-        }
+        func serves(age: Int?) -> Bool { Attachment.areaServes(type: type, age: age) }
     }
 
     var sites: [Site] = []

@@ -25,7 +25,7 @@ public struct HomeVisitService: Sendable {
         var practitioner: String
         var latitude: Double
         var longitude: Double
-        var serves: (Int?) -> Bool
+        var areaType: String
         var open: Int
     }
 
@@ -36,7 +36,7 @@ public struct HomeVisitService: Sendable {
         let reason = reason.trimmingCharacters(in: .whitespacesAndNewlines)
         guard !reason.isEmpty else { throw FHIRError(400, "required", "A home visit needs a reason: say what is wrong", expression: "reason") }
         guard reason.count <= 1_000 else { throw FHIRError(400, "too-long", "The reason is longer than 1,000 characters", expression: "reason") }
-        return try await write { tx in
+        return try await repository.serviceTransaction { tx in
             guard let person = try await tx.read("Patient", patient) else { throw FHIRError.notFound("Patient", patient) }
             if person.json["deceasedDateTime"] != nil || person.json["deceasedBoolean"]?.boolValue == true {
                 throw FHIRError(422, "business-rule", "Patient/\(patient) has died", expression: "patient")
@@ -73,7 +73,7 @@ public struct HomeVisitService: Sendable {
 
     /// Cancels a request that is still open.
     public func cancel(request id: String) async throws -> StoredResource {
-        try await write { tx in
+        try await repository.serviceTransaction { tx in
             guard let r = try await tx.readForUpdate("ServiceRequest", [id])[id], case .object(var o) = r.json, Self.isHomeVisit(r.json) else {
                 throw FHIRError.notFound("ServiceRequest", id)
             }
@@ -87,7 +87,7 @@ public struct HomeVisitService: Sendable {
 
     /// The patient and organisation of a request, for caller checks.
     public func parties(request id: String) async throws -> (patient: String, organization: String) {
-        try await write { tx in
+        try await repository.serviceTransaction { tx in
             guard let r = try await tx.read("ServiceRequest", id), Self.isHomeVisit(r.json),
                   let patient = Attachment.id(r.json["subject"]?["reference"]?.stringValue, "Patient"),
                   let org = (r.json["supportingInfo"]?.arrayValue ?? []).lazy.compactMap({ Attachment.id($0["reference"]?.stringValue, "Organization") }).first
@@ -123,9 +123,9 @@ public struct HomeVisitService: Sendable {
             let open = try await tx.ids("ServiceRequest", matching: "performer=Practitioner/\(practitioner)&status=active&category=\(categorySystem)|\(category)&occurrence=\(today)").count
             guard open < limit else { continue }
             candidates.append(Candidate(role: role.id, practitioner: practitioner, latitude: position.0, longitude: position.1,
-                                        serves: { age in CareMap.Area(id: "", site: 0, type: type, capacity: 0, attached: 0).serves(age: age) }, open: open))
+                                        areaType: type, open: open))
         }
-        let fitting = candidates.filter { $0.serves(age) }
+        let fitting = candidates.filter { Attachment.areaServes(type: $0.areaType, age: age) }
         let pool = fitting.isEmpty ? candidates : fitting
         guard let home else { return pool.min { $0.open < $1.open }.map { ($0, nil) } }
         let ranked = pool.map { ($0, CareMap.kilometres(home.latitude, home.longitude, $0.latitude, $0.longitude)) }
@@ -141,7 +141,4 @@ public struct HomeVisitService: Sendable {
         }
     }
 
-    func write<T: Sendable>(_ body: @escaping @Sendable (StoreTransaction) async throws -> T) async throws -> T {
-        try await AccessScope.$current.withValue(.unrestricted) { try await repository.transaction(body) }
-    }
 }

@@ -21,7 +21,7 @@ public struct BookingService: Sendable {
 
     /// The organisation and practitioner of a slot.
     public func parties(slot: String) async throws -> Parties {
-        try await write { tx in
+        try await repository.serviceTransaction { tx in
             guard let s = try await tx.read("Slot", slot) else { throw FHIRError.notFound("Slot", slot) }
             let context = try await Self.context(tx, slot: s)
             return Parties(organization: context.organization, practitioner: context.practitioner, patient: nil)
@@ -30,7 +30,7 @@ public struct BookingService: Sendable {
 
     /// The organisation, practitioner and patient of an appointment.
     public func parties(appointment: String) async throws -> Parties {
-        try await write { tx in
+        try await repository.serviceTransaction { tx in
             guard let a = try await tx.read("Appointment", appointment) else { throw FHIRError.notFound("Appointment", appointment) }
             let practitioner = Slots.participant(a.json, "Practitioner")
             var organization = Self.organization(a.json)
@@ -50,7 +50,7 @@ public struct BookingService: Sendable {
     ///   future appointment with this practitioner; 422 the slot has passed, the person died, is attached to
     ///   another primary-care organisation, or remote is not possible.
     public func book(slot: String, patient: String, reason: String? = nil, remote: Bool = false, now: Date = Date()) async throws -> StoredResource {
-        try await write { tx in
+        try await repository.serviceTransaction { tx in
             try await tx.lock("slot:" + slot)
             return try await Self.book(tx, slot: slot, patient: patient, reason: reason, remote: remote, now: now)
         }
@@ -59,7 +59,7 @@ public struct BookingService: Sendable {
     /// Cancels a booked appointment and frees its slot.
     /// - Throws: 404 unknown; 409 when it is not booked any more.
     public func cancel(appointment: String, reason: String? = nil, now: Date = Date()) async throws -> StoredResource {
-        try await write { tx in
+        try await repository.serviceTransaction { tx in
             guard let a = try await tx.read("Appointment", appointment) else { throw FHIRError.notFound("Appointment", appointment) }
             if let slot = Self.slotId(a.json) { try await tx.lock("slot:" + slot) }
             return try await Self.cancel(tx, appointment: appointment, reason: reason ?? "cancelled", now: now)
@@ -68,7 +68,7 @@ public struct BookingService: Sendable {
 
     /// Moves a booked appointment to another slot: books the new one and cancels the old one, or does neither.
     public func reschedule(appointment: String, to slot: String, now: Date = Date()) async throws -> StoredResource {
-        try await write { tx in
+        try await repository.serviceTransaction { tx in
             guard let old = try await tx.read("Appointment", appointment) else { throw FHIRError.notFound("Appointment", appointment) }
             guard let patient = Slots.participant(old.json, "Patient") else { throw FHIRError(422, "business-rule", "Appointment/\(appointment) has no patient") }
             // Both slots' locks, in one order, so that two opposite reschedules cannot wait on each other.
@@ -205,9 +205,4 @@ public struct BookingService: Sendable {
         (appointment["supportingInformation"]?.arrayValue ?? []).lazy.compactMap { Attachment.id($0["reference"]?.stringValue, "Organization") }.first
     }
 
-    func write<T: Sendable>(_ body: @escaping @Sendable (StoreTransaction) async throws -> T) async throws -> T {
-        try await ServiceWrites.$active.withValue(true) {
-            try await AccessScope.$current.withValue(.unrestricted) { try await repository.transaction(body) }
-        }
-    }
 }

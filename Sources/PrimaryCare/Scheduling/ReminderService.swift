@@ -18,11 +18,7 @@ public struct ReminderService: Sendable {
     /// Sends the reminders that are due; returns how many were sent.
     @discardableResult
     public func sendDue(now: Date = Date()) async throws -> Int {
-        try await ServiceWrites.$active.withValue(true) {
-            try await AccessScope.$current.withValue(.unrestricted) {
-                try await repository.transaction { tx in try await Self.sendDue(tx, now: now, horizon: horizon) }
-            }
-        }
+        try await repository.serviceTransaction { tx in try await Self.sendDue(tx, now: now, horizon: horizon) }
     }
 
     static func sendDue(_ tx: StoreTransaction, now: Date, horizon: TimeInterval) async throws -> Int {

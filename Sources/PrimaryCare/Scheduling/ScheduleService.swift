@@ -64,7 +64,7 @@ public struct ScheduleService: Sendable {
     /// - Throws: 400 for a bad plan (dates, hours, length), 404 for an unknown role, 422 for an inactive one.
     public func build(_ plan: Plan) async throws -> StoredResource {
         let slots = try Self.slotTimes(plan)
-        return try await write { tx in
+        return try await repository.serviceTransaction { tx in
             guard let role = try await tx.read("PractitionerRole", plan.practitionerRole) else { throw FHIRError.notFound("PractitionerRole", plan.practitionerRole) }
             guard role.json["active"]?.boolValue != false else {
                 throw FHIRError(422, "business-rule", "PractitionerRole/\(plan.practitionerRole) is not active", expression: "practitionerRole")
@@ -97,7 +97,7 @@ public struct ScheduleService: Sendable {
     /// - Throws: 409 when the schedule is not in the state before `state`.
     @discardableResult
     public func advance(schedule id: String, to state: State, now: Date = Date()) async throws -> StoredResource {
-        try await write { tx in
+        try await repository.serviceTransaction { tx in
             try await tx.lock("schedule:" + id)
             guard let schedule = try await tx.readForUpdate("Schedule", [id])[id], case .object(var s) = schedule.json else {
                 throw FHIRError.notFound("Schedule", id)
@@ -183,11 +183,6 @@ public struct ScheduleService: Sendable {
 
     static func time(_ minutes: Int) -> String { String(format: "%02d:%02d", minutes / 60, minutes % 60) }
 
-    func write<T: Sendable>(_ body: @escaping @Sendable (StoreTransaction) async throws -> T) async throws -> T {
-        try await ServiceWrites.$active.withValue(true) {
-            try await AccessScope.$current.withValue(.unrestricted) { try await repository.transaction(body) }
-        }
-    }
 }
 
 /// A calendar day as a day number (days since 1970-01-01), for walking date ranges without time zones.

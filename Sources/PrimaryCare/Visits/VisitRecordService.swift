@@ -53,7 +53,7 @@ public struct VisitRecordService: Sendable {
     /// - Throws: 409 when the appointment is not booked or arrived; 400 for an invalid outcome.
     public func complete(appointment id: String, outcome: Outcome, practitioner: String?, now: Date = Date()) async throws -> Record {
         try Self.check(outcome)
-        return try await write { tx in
+        return try await repository.serviceTransaction { tx in
             guard let a = try await tx.readForUpdate("Appointment", [id])[id], case .object(var o) = a.json else { throw FHIRError.notFound("Appointment", id) }
             guard ["booked", "arrived", "checked-in"].contains(o["status"]?.stringValue ?? "") else {
                 throw FHIRError(409, "business-rule", "Appointment/\(id) is \(o["status"]?.stringValue ?? "without status"): only a booked visit can be completed")
@@ -75,7 +75,7 @@ public struct VisitRecordService: Sendable {
     /// Completes a home-visit request.
     public func complete(homeVisit id: String, outcome: Outcome, practitioner: String?, now: Date = Date()) async throws -> Record {
         try Self.check(outcome)
-        return try await write { tx in
+        return try await repository.serviceTransaction { tx in
             guard let r = try await tx.readForUpdate("ServiceRequest", [id])[id], HomeVisitService.isHomeVisit(r.json), case .object(var o) = r.json else {
                 throw FHIRError.notFound("ServiceRequest", id)
             }
@@ -178,9 +178,4 @@ public struct VisitRecordService: Sendable {
         if case .object(var o) = json { o[key] = value; json = .object(o) }
     }
 
-    func write<T: Sendable>(_ body: @escaping @Sendable (StoreTransaction) async throws -> T) async throws -> T {
-        try await ServiceWrites.$active.withValue(true) {
-            try await AccessScope.$current.withValue(.unrestricted) { try await repository.transaction(body) }
-        }
-    }
 }
