@@ -105,6 +105,26 @@ import Testing
     }
 
     @Test(arguments: TestDatabase.available)
+    func aScheduleHasSlotsOnItsWeekdaysAndHoursOnly(_ db: TestDatabase) async throws {
+        try await db.withRepository { repo in
+            try await PrimaryCareWorld.load(repo)
+            let schedules = ScheduleService(repository: repo)
+            // 7–13 December 2026 is Monday to Sunday; working days 09:00–10:00 in 15 minutes.
+            var plan = ScheduleService.Plan(practitionerRole: "prr-a", from: "2026-12-07", to: "2026-12-13")
+            plan.end = "10:00"
+            let schedule = try await schedules.build(plan)
+            let bundle = try await repo.search(type: "Slot", parameters: [("schedule", "Schedule/\(schedule.id)"), ("_count", "100"), ("_sort", "start")], baseURL: "urn:test")
+            let starts = (bundle["entry"]?.arrayValue ?? []).compactMap { $0["resource"]?["start"]?.stringValue }
+            #expect(starts.count == 20)
+            #expect(starts.first == "2026-12-07T09:00:00+05:00" && starts.last == "2026-12-11T09:45:00+05:00")
+            #expect(!starts.contains { $0.hasPrefix("2026-12-12") || $0.hasPrefix("2026-12-13") })
+            for bad in [("2026-02-30", "2026-03-01"), ("2026-12-10", "2026-12-01"), ("12/07/2026", "2026-12-08")] {
+                #expect(await Self.status { _ = try await schedules.build(ScheduleService.Plan(practitionerRole: "prr-a", from: bad.0, to: bad.1)) } == 400)
+            }
+        }
+    }
+
+    @Test(arguments: TestDatabase.available)
     func manyClientsBookingOneSlotAtOnceHaveOneWinner(_ db: TestDatabase) async throws {
         try await db.withRepository { repo in
             try await PrimaryCareWorld.load(repo)

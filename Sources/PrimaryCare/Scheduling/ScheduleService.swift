@@ -185,38 +185,21 @@ public struct ScheduleService: Sendable {
 
 }
 
-/// A calendar day as a day number (days since 1970-01-01), for walking date ranges without time zones.
+/// A calendar day as a day number (days since 1970-01-01), for walking date ranges without time zones; the
+/// calendar arithmetic is the store's (`DateRange`, `Instant`).
 struct Day: Sendable {
     let number: Int
 
     init(number: Int) { self.number = number }
 
+    /// `YYYY-MM-DD`; nil for anything else, including days that do not exist (2026-02-30).
     init?(_ text: String) {
-        let parts = text.split(separator: "-")
-        guard text.count == 10, parts.count == 3, let y = Int(parts[0]), let m = Int(parts[1]), let d = Int(parts[2]),
-              (1...12).contains(m), (1...31).contains(d) else { return nil }
-        // Days from civil (Howard Hinnant's algorithm).
-        let yy = m <= 2 ? y - 1 : y
-        let era = (yy >= 0 ? yy : yy - 399) / 400
-        let yoe = yy - era * 400
-        let doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1
-        let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy
-        number = era * 146_097 + doe - 719_468
-        guard self.text == text else { return nil }   // 2026-02-30 and the like
+        guard text.count == 10, let range = DateRange.parse(text), range.lo >= 0 else { return nil }
+        number = Int(range.lo / 86_400_000)
+        guard self.text == text else { return nil }
     }
 
-    var text: String {
-        let z = number + 719_468
-        let era = (z >= 0 ? z : z - 146_096) / 146_097
-        let doe = z - era * 146_097
-        let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365
-        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100)
-        let mp = (5 * doy + 2) / 153
-        let d = doy - (153 * mp + 2) / 5 + 1
-        let m = mp + (mp < 10 ? 3 : -9)
-        let y = yoe + era * 400 + (m <= 2 ? 1 : 0)
-        return String(format: "%04d-%02d-%02d", y, m, d)
-    }
+    var text: String { String(Instant(millis: Int64(number) * 86_400_000).iso.prefix(10)) }
 
     /// ISO weekday: 1 Monday … 7 Sunday (1970-01-01 was a Thursday).
     var weekday: Int { ((number % 7 + 7) % 7 + 3) % 7 + 1 }
