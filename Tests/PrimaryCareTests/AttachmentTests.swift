@@ -63,18 +63,15 @@ import Testing
             let service = AttachmentService(repository: repo)
             try await service.attach(patient: "p1", organization: "phc-a")
             try await service.attach(patient: "p2", organization: "phc-a")
-            func status(_ body: () async throws -> Void) async -> Int? {
-                do { try await body(); return nil } catch let e as FHIRError { return e.status } catch { return -1 }
-            }
             // a-gp (capacity 2) is full; the paediatric area does not serve adults.
-            #expect(await status { try await service.attach(patient: "p3", organization: "phc-a") } == 409)
-            #expect(await status { try await service.attach(patient: "p3", organization: "phc-a", area: "a-ped") } == 422)
-            #expect(await status { try await service.attach(patient: "c1", organization: "phc-a", area: "a-ped") } == nil)
-            #expect(await status { try await service.attach(patient: "dead", organization: "phc-b") } == 422)
-            #expect(await status { try await service.attach(patient: "p3", organization: "hosp") } == 422)
-            #expect(await status { try await service.attach(patient: "p3", organization: "phc-b", area: "a-gp") } == 422)
-            #expect(await status { try await service.attach(patient: "ghost", organization: "phc-b") } == 404)
-            #expect(await status { try await service.attach(patient: "p3", organization: "ghost") } == 404)
+            #expect(await PrimaryCareWorld.status { try await service.attach(patient: "p3", organization: "phc-a") } == 409)
+            #expect(await PrimaryCareWorld.status { try await service.attach(patient: "p3", organization: "phc-a", area: "a-ped") } == 422)
+            #expect(await PrimaryCareWorld.status { try await service.attach(patient: "c1", organization: "phc-a", area: "a-ped") } == nil)
+            #expect(await PrimaryCareWorld.status { try await service.attach(patient: "dead", organization: "phc-b") } == 422)
+            #expect(await PrimaryCareWorld.status { try await service.attach(patient: "p3", organization: "hosp") } == 422)
+            #expect(await PrimaryCareWorld.status { try await service.attach(patient: "p3", organization: "phc-b", area: "a-gp") } == 422)
+            #expect(await PrimaryCareWorld.status { try await service.attach(patient: "ghost", organization: "phc-b") } == 404)
+            #expect(await PrimaryCareWorld.status { try await service.attach(patient: "p3", organization: "ghost") } == 404)
             #expect(try await PrimaryCareWorld.attachedTo(repo, area: "a-gp") == 2)
             #expect(try await service.current(patient: "p3") == nil)
             // A refused request wrote nothing.

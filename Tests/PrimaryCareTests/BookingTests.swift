@@ -44,10 +44,6 @@ import Testing
         return (1...n).map { "q\($0)" }
     }
 
-    static func status(_ body: () async throws -> Void) async -> Int? {
-        do { try await body(); return nil } catch let e as FHIRError { return e.status } catch { return -1 }
-    }
-
     @Test(arguments: TestDatabase.available)
     func onlyPublishedFreeSlotsAreBookedAndCancellingFreesThem(_ db: TestDatabase) async throws {
         try await db.withRepository { repo in
@@ -64,8 +60,8 @@ import Testing
             let draftSlots = try await Self.slots(repo, draft.id)
             #expect(draftSlots.count == 8)
             #expect(try await Self.slots(repo, draft.id, status: "free").isEmpty)
-            #expect(await Self.status { _ = try await booking.book(slot: draftSlots[0], patient: "p1") } == 409)
-            #expect(await Self.status { try await schedules.advance(schedule: draft.id, to: .published) } == 409)
+            #expect(await PrimaryCareWorld.status { _ = try await booking.book(slot: draftSlots[0], patient: "p1") } == 409)
+            #expect(await PrimaryCareWorld.status { try await schedules.advance(schedule: draft.id, to: .published) } == 409)
             try await schedules.advance(schedule: draft.id, to: .approved)
             try await schedules.advance(schedule: draft.id, to: .published)
             let free = try await Self.slots(repo, draft.id, status: "free")
@@ -75,17 +71,17 @@ import Testing
             #expect(appointment.json["status"]?.stringValue == "booked")
             #expect(appointment.json["reasonCode"]?[0]?["text"]?.stringValue == "кашель")
             #expect(try await repo.read(type: "Slot", id: free[0]).json["status"]?.stringValue == "busy")
-            #expect(await Self.status { _ = try await booking.book(slot: free[0], patient: "p2") } == 409)
+            #expect(await PrimaryCareWorld.status { _ = try await booking.book(slot: free[0], patient: "p2") } == 409)
             // One future visit per person and doctor.
-            #expect(await Self.status { _ = try await booking.book(slot: free[1], patient: "p1") } == 409)
+            #expect(await PrimaryCareWorld.status { _ = try await booking.book(slot: free[1], patient: "p1") } == 409)
             // Primary care is booked where one is attached.
-            #expect(await Self.status { _ = try await booking.book(slot: free[1], patient: "p3") } == 422)
-            #expect(await Self.status { _ = try await booking.book(slot: free[1], patient: "ghost") } == 404)
+            #expect(await PrimaryCareWorld.status { _ = try await booking.book(slot: free[1], patient: "p3") } == 422)
+            #expect(await PrimaryCareWorld.status { _ = try await booking.book(slot: free[1], patient: "ghost") } == 404)
 
             let cancelled = try await booking.cancel(appointment: appointment.id, reason: "болезнь прошла")
             #expect(cancelled.json["status"]?.stringValue == "cancelled")
             #expect(try await repo.read(type: "Slot", id: free[0]).json["status"]?.stringValue == "free")
-            #expect(await Self.status { _ = try await booking.cancel(appointment: appointment.id) } == 409)
+            #expect(await PrimaryCareWorld.status { _ = try await booking.cancel(appointment: appointment.id) } == 409)
 
             let second = try await booking.book(slot: free[0], patient: "p2")
             let moved = try await booking.reschedule(appointment: second.id, to: free[3])
@@ -95,7 +91,7 @@ import Testing
             #expect(try await repo.read(type: "Slot", id: free[3]).json["status"]?.stringValue == "busy")
             // A reschedule to a taken slot changes nothing.
             let third = try await booking.book(slot: free[0], patient: "p1")
-            #expect(await Self.status { _ = try await booking.reschedule(appointment: third.id, to: free[3]) } == 409)
+            #expect(await PrimaryCareWorld.status { _ = try await booking.reschedule(appointment: third.id, to: free[3]) } == 409)
             #expect(try await repo.read(type: "Appointment", id: third.id).json["status"]?.stringValue == "booked")
             // Appointments in slots are written only by the booking service.
             await #expect(throws: FHIRError.self) {
@@ -119,7 +115,7 @@ import Testing
             #expect(starts.first == "2026-12-07T09:00:00+05:00" && starts.last == "2026-12-11T09:45:00+05:00")
             #expect(!starts.contains { $0.hasPrefix("2026-12-12") || $0.hasPrefix("2026-12-13") })
             for bad in [("2026-02-30", "2026-03-01"), ("2026-12-10", "2026-12-01"), ("12/07/2026", "2026-12-08")] {
-                #expect(await Self.status { _ = try await schedules.build(ScheduleService.Plan(practitionerRole: "prr-a", from: bad.0, to: bad.1)) } == 400)
+                #expect(await PrimaryCareWorld.status { _ = try await schedules.build(ScheduleService.Plan(practitionerRole: "prr-a", from: bad.0, to: bad.1)) } == 400)
             }
         }
     }
@@ -133,7 +129,7 @@ import Testing
             let booking = BookingService(repository: repo)
             let outcomes = try await withThrowingTaskGroup(of: Int?.self) { group in
                 for person in people {
-                    group.addTask { await Self.status { _ = try await booking.book(slot: slots[2], patient: person) } }
+                    group.addTask { await PrimaryCareWorld.status { _ = try await booking.book(slot: slots[2], patient: person) } }
                 }
                 var out: [Int?] = []
                 for try await o in group { out.append(o) }
@@ -153,9 +149,9 @@ import Testing
             try await AttachmentService(repository: repo).attach(patient: "p1", organization: "phc-a")
             let booking = BookingService(repository: repo)
             let (_, inPerson) = try await Self.publishedSchedule(repo)
-            #expect(await Self.status { _ = try await booking.book(slot: inPerson[0], patient: "p1", remote: true) } == 422)
+            #expect(await PrimaryCareWorld.status { _ = try await booking.book(slot: inPerson[0], patient: "p1", remote: true) } == 422)
             let (_, remote) = try await Self.publishedSchedule(repo, remote: true)
-            #expect(await Self.status { _ = try await booking.book(slot: remote[0], patient: "p1", remote: true) } == 422)
+            #expect(await PrimaryCareWorld.status { _ = try await booking.book(slot: remote[0], patient: "p1", remote: true) } == 422)
             var org = try await repo.read(type: "Organization", id: "phc-a").json
             if case .object(var o) = org {
                 o["extension"] = [["url": "http://densauluq.kz/fhir/StructureDefinition/video-server", "valueUrl": "https://video.phc-a.kz/rooms"]]

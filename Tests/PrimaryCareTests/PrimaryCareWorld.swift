@@ -15,6 +15,11 @@ import Testing
 enum PrimaryCareWorld {
     static let episodeType = Attachment.episodeTypeSystem + "|attachment"
 
+    /// The HTTP status of the `FHIRError` `body` throws; nil when it succeeds.
+    static func status(_ body: () async throws -> Void) async -> Int? {
+        do { try await body(); return nil } catch let e as FHIRError { return e.status } catch { return -1 }
+    }
+
     static func load(_ repo: Repository) async throws {
         var entries: [JSON] = []
         func put(_ json: String) throws {

@@ -38,8 +38,8 @@ import Testing
             let attachments = AttachmentService(repository: repo)
             for p in ["p1", "p2", "p3"] { try await attachments.attach(patient: p, organization: "phc-a", area: p == "p3" ? "a-near" : nil) }
             let visits = HomeVisitService(repository: repo, visitsPerDay: 1)
-            #expect(await BookingTests.status { _ = try await visits.request(patient: "p1", reason: "   ") } == 400)
-            #expect(await BookingTests.status { _ = try await visits.request(patient: "p4", reason: "температура") } == 422)
+            #expect(await PrimaryCareWorld.status { _ = try await visits.request(patient: "p1", reason: "   ") } == 400)
+            #expect(await PrimaryCareWorld.status { _ = try await visits.request(patient: "p4", reason: "температура") } == 422)
             let first = try await visits.request(patient: "p1", reason: "температура 39")
             #expect(Self.performer(first) == "Practitioner/pr-near")
             #expect(first.json["status"]?.stringValue == "active" && first.json["reasonCode"]?[0]?["text"]?.stringValue == "температура 39")
@@ -65,7 +65,7 @@ import Testing
             let records = VisitRecordService(repository: repo)
             var bad = VisitRecordService.Outcome()
             bad.diagnoses = [.init(code: "flu")]
-            #expect(await BookingTests.status { _ = try await records.complete(appointment: appointment.id, outcome: bad, practitioner: "pr-a") } == 400)
+            #expect(await PrimaryCareWorld.status { _ = try await records.complete(appointment: appointment.id, outcome: bad, practitioner: "pr-a") } == 400)
             #expect(try await repo.read(type: "Appointment", id: appointment.id).json["status"]?.stringValue == "booked")
 
             var outcome = VisitRecordService.Outcome()
@@ -80,7 +80,7 @@ import Testing
             #expect(try await repo.read(type: "Appointment", id: appointment.id).json["status"]?.stringValue == "fulfilled")
             let conditions = try await repo.search(type: "Condition", parameters: [("patient", "Patient/p1"), ("code", "http://hl7.org/fhir/sid/icd-10|J06.9")], baseURL: "urn:test")
             #expect(conditions["entry"]?.arrayValue?.count == 1)
-            #expect(await BookingTests.status { _ = try await records.complete(appointment: appointment.id, outcome: outcome, practitioner: "pr-a") } == 409)
+            #expect(await PrimaryCareWorld.status { _ = try await records.complete(appointment: appointment.id, outcome: outcome, practitioner: "pr-a") } == 409)
 
             // A home visit ends with the same record, class HH.
             let visit = try await HomeVisitService(repository: repo).request(patient: "p1", reason: "слабость")
