@@ -50,14 +50,16 @@ public struct StoreTransaction: Sendable {
 
     /// A page of current resources of `type` in id order after `after`, that meet `condition` (an SQL condition on
     /// the alias `r` of the store's `resources` table, whose `r.res_id` is the resource id) — for services that
-    /// walk a whole type, e.g. the unattached people.
-    public func scan(_ type: String, after: String?, limit: Int, condition: SQLQueryString? = nil) async throws -> [StoredResource] {
+    /// walk a whole type, e.g. the unattached people. With `forUpdate` the rows are locked until the transaction
+    /// ends, as `readForUpdate` locks them.
+    public func scan(_ type: String, after: String?, limit: Int, condition: SQLQueryString? = nil, forUpdate: Bool = false) async throws -> [StoredResource] {
         try repository.checkType(type)
         var sql: SQLQueryString = "SELECT r.res_id, r.version_id, r.last_updated, r.compartment, r.content FROM resources r WHERE r.res_type = \(bind: type) AND r.deleted = 0"
         if let after { sql = sql + " AND r.res_id > \(bind: after)" }
         if let condition { sql = sql + " AND (" + condition + ")" }
         if let access = AccessScope.current.filterCondition(type) { sql = sql + " AND " + access }
-        return try await rows(sql + " ORDER BY r.res_id LIMIT \(literal: limit)", type: type)
+        let lock: SQLQueryString = forUpdate && repository.database.kind == .postgres ? " FOR UPDATE" : ""
+        return try await rows(sql + " ORDER BY r.res_id LIMIT \(literal: limit)" + lock, type: type)
     }
 
     private func rows(_ query: SQLQueryString, type: String) async throws -> [StoredResource] {

@@ -66,15 +66,15 @@ extension AttachmentService {
     static func assignBatch(_ tx: StoreTransaction, map: CareMap, after: String?, limit: Int, date: String) async throws -> BatchOutcome {
         var map = map
         let unattached: SQLQueryString = "NOT EXISTS (SELECT 1 FROM attachments a WHERE a.patient = r.res_id)"
-        let people = try await tx.scan("Patient", after: after, limit: limit, condition: unattached)
+        // The people's rows locked as they are read (FOR UPDATE on PostgreSQL; SQLite has one writer), then who was
+        // attached meanwhile: a concurrent $attach either committed before (and is seen here) or waits for this
+        // batch and then sees its attachment. $attach takes its person's row lock before any area lock, as this
+        // does, so neither waits on the other in a cycle.
+        let people = try await tx.scan("Patient", after: after, limit: limit, condition: unattached, forUpdate: true)
         var outcome = BatchOutcome(map: map, last: people.last?.id)
         guard !people.isEmpty else { return outcome }
-        // The people's rows locked (FOR UPDATE on PostgreSQL; SQLite has one writer), then who was attached
-        // meanwhile: a concurrent $attach either committed before (and is seen here) or waits for this batch and
-        // then sees its attachment. $attach takes its person's row lock before any area lock, as this does, so
-        // neither waits on the other in a cycle.
-        let ids = people.map(\.id).sorted()
-        let locked = try await tx.readForUpdate("Patient", ids)
+        let ids = people.map(\.id)
+        let locked = Dictionary(people.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
         let attachedMeanwhile = Set(try await tx.sql.raw("SELECT patient FROM attachments WHERE patient IN (\(binds: ids))").all()
             .map { try $0.decode(column: "patient", as: String.self) })
         let current = locked.filter { !attachedMeanwhile.contains($0.key) }

@@ -58,7 +58,7 @@ public final class Database: Sendable {
             withConn = { body in
                 let conn = try await pool.acquire()
                 do {
-                    let r = try await body(conn.sql(queryLogLevel: .trace))
+                    let r = try await body(PostgresSession(base: conn.sql(queryLogLevel: .trace), connection: conn))
                     pool.release(conn)
                     return r
                 } catch {

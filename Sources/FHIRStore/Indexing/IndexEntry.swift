@@ -8,6 +8,14 @@ public enum IndexEntry: Sendable, Equatable {
     case reference(param: String, targetType: String?, targetId: String?, url: String?)
     case uri(param: String, value: String)
 
+    /// The search parameter's code.
+    var param: String {
+        switch self {
+        case let .string(p, _, _), let .token(p, _, _, _), let .date(p, _, _), let .number(p, _),
+             let .quantity(p, _, _, _), let .reference(p, _, _, _), let .uri(p, _): p
+        }
+    }
+
     var table: String {
         switch self {
         case .string: "sp_string"

@@ -69,14 +69,15 @@ extension Repository {
         }
         let lastUpdated = now.iso
         var outcomes: [WriteOutcome?] = Array(repeating: nil, count: writes.count)
-        struct Prepared { var index: Int; var write: PendingWrite; var version: Int; var content: String; var json: JSON; var entries: [IndexEntry]; var compartment: String?; var existing: CurrentRow? }
+        struct Prepared { var index: Int; var write: PendingWrite; var version: Int; var content: String; var json: JSON; var entries: [IndexEntry]; var oldEntries: [IndexEntry]?; var compartment: String?; var existing: CurrentRow? }
         var prepared: [Prepared] = []
         for (i, w) in writes.enumerated() {
             let existing = current[w.type + "/" + w.id]
             if let expected = w.expectedVersion, existing?.version != expected {
                 throw FHIRError(412, "conflict", "Version conflict: \(w.type)/\(w.id) is at version \(existing.map { String($0.version) } ?? "none"), the request expected \(expected)")
             }
-            if w.skipUnchanged, let existing, !existing.deleted, let old = try? JSONParser.parse(existing.content),
+            let old = existing.flatMap { $0.deleted ? nil : try? JSONParser.parse($0.content) }
+            if w.skipUnchanged, let existing, let old,
                Self.contentIgnoringVersion(old) == Self.contentIgnoringVersion(Self.stamp(w.resource, id: w.id, version: 0, lastUpdated: "")) {
                 outcomes[i] = WriteOutcome(resource: Self.storedResource(type: w.type, id: w.id, json: old, deleted: false, version: existing.version), created: false, unchanged: true)
                 continue
@@ -85,43 +86,103 @@ extension Repository {
             let stamped = Self.stamp(w.resource, id: w.id, version: version, lastUpdated: lastUpdated)
             let entries = SearchIndexer.entries(for: stamped, type: w.type)
             let compartment = SearchIndexer.compartment(of: stamped, type: w.type, id: w.id, entries: entries)
-            prepared.append(Prepared(index: i, write: w, version: version, content: stamped.serialized(), json: stamped, entries: entries, compartment: compartment, existing: existing))
+            // An update in the same compartment rewrites only the index rows of the parameters whose values changed.
+            let oldEntries = old.flatMap { existing?.compartment == compartment ? SearchIndexer.entries(for: $0, type: w.type) : nil }
+            prepared.append(Prepared(index: i, write: w, version: version, content: stamped.serialized(), json: stamped, entries: entries,
+                                     oldEntries: oldEntries, compartment: compartment, existing: existing))
         }
         var seqs: [String: Int64] = [:]
-        // New resources: multi-row insert, seq read back by (type, id).
         let fresh = prepared.filter { $0.existing == nil }
-        for chunk in Self.chunks(fresh, 300) {
-            let rows = chunk.map { p -> SQLQueryString in
-                "(\(bind: p.write.type), \(bind: p.write.id), \(bind: p.version), \(bind: lastUpdated), 0, \(Self.sqlValue(p.compartment)), \(bind: p.content))"
+        let updated = prepared.filter { $0.existing != nil }
+        let copy = (db as? PostgresSession).flatMap { prepared.count >= Self.copyThreshold ? $0 : nil }
+        if let copy {
+            // Bulk: rows streamed with COPY, new rows' seq drawn from the sequence first.
+            let drawn = try await copy.raw("SELECT nextval(pg_get_serial_sequence('resources', 'seq')) AS seq FROM generate_series(1, \(bind: fresh.count))").all()
+                .map { try $0.decode(column: "seq", as: Int64.self) }
+            var rows = CopyRows()
+            for (p, seq) in zip(fresh, drawn) {
+                seqs[p.write.type + "/" + p.write.id] = seq
+                rows.integer(seq); rows.text(p.write.type); rows.text(p.write.id); rows.integer(p.version); rows.text(lastUpdated)
+                rows.integer(0); rows.text(p.compartment); rows.text(p.content); rows.endRow()
             }
-            let result = try await db.raw("INSERT INTO resources (res_type, res_id, version_id, last_updated, deleted, compartment, content) VALUES "
-                                          + rows.joined(separator: ", ") + " RETURNING seq, res_type, res_id").all()
-            for row in result {
-                seqs[(try row.decode(column: "res_type", as: String.self)) + "/" + (try row.decode(column: "res_id", as: String.self))] = try row.decode(column: "seq", as: Int64.self)
+            try await copy.copy(into: "resources", columns: ["seq", "res_type", "res_id", "version_id", "last_updated", "deleted", "compartment", "content"], rows: rows)
+        } else {
+            // New resources: multi-row insert, seq read back by (type, id).
+            for chunk in Self.chunks(fresh, 300) {
+                let rows = chunk.map { p -> SQLQueryString in
+                    "(\(bind: p.write.type), \(bind: p.write.id), \(bind: p.version), \(bind: lastUpdated), 0, \(Self.sqlValue(p.compartment)), \(bind: p.content))"
+                }
+                let result = try await db.raw("INSERT INTO resources (res_type, res_id, version_id, last_updated, deleted, compartment, content) VALUES "
+                                              + rows.joined(separator: ", ") + " RETURNING seq, res_type, res_id").all()
+                for row in result {
+                    seqs[(try row.decode(column: "res_type", as: String.self)) + "/" + (try row.decode(column: "res_id", as: String.self))] = try row.decode(column: "seq", as: Int64.self)
+                }
             }
         }
         // Existing resources: update in place and drop their old index rows.
-        let updated = prepared.filter { $0.existing != nil }
+        if copy != nil {
+            for chunk in Self.chunks(updated, 300) {
+                let rows = chunk.compactMap { p -> SQLQueryString? in
+                    guard let e = p.existing else { return nil }
+                    return "(\(bind: e.seq)::bigint, \(bind: p.version)::bigint, \(Self.sqlValue(p.compartment))::text, \(bind: p.content)::text)"
+                }
+                try await db.raw("UPDATE resources AS r SET version_id = v.version_id, last_updated = \(bind: lastUpdated), deleted = 0, compartment = v.compartment, content = v.content FROM (VALUES "
+                                 + rows.joined(separator: ", ") + ") AS v (seq, version_id, compartment, content) WHERE r.seq = v.seq").run()
+            }
+        } else {
+            for p in updated {
+                guard let e = p.existing else { continue }
+                try await db.raw("""
+                    UPDATE resources SET version_id = \(bind: p.version), last_updated = \(bind: lastUpdated), deleted = 0,
+                      compartment = \(Self.sqlValue(p.compartment)), content = \(bind: p.content) WHERE seq = \(bind: e.seq)
+                    """).run()
+            }
+        }
+        for p in updated { if let e = p.existing { seqs[p.write.type + "/" + p.write.id] = e.seq } }
+        // Index rows to replace: every row of a resource that was deleted or changes compartment, else the rows of
+        // the parameters whose entries differ.
+        var reindexAll: [Int64] = []
+        var changedParams: [IndexKey: [Int64]] = [:]
+        var newEntries: [String: [IndexEntry]] = [:]
         for p in updated {
             guard let e = p.existing else { continue }
-            try await db.raw("""
-                UPDATE resources SET version_id = \(bind: p.version), last_updated = \(bind: lastUpdated), deleted = 0,
-                  compartment = \(Self.sqlValue(p.compartment)), content = \(bind: p.content) WHERE seq = \(bind: e.seq)
-                """).run()
-            seqs[p.write.type + "/" + p.write.id] = e.seq
-        }
-        try await deleteIndex(db, seqs: updated.compactMap { $0.existing?.seq })
-        for chunk in Self.chunks(prepared, 300) {
-            let rows = chunk.map { p -> SQLQueryString in
-                "(\(bind: p.write.type), \(bind: p.write.id), \(bind: p.version), \(bind: lastUpdated), 0, \(bind: p.existing == nil ? "POST" : "PUT"), \(Self.sqlValue(p.compartment)), \(bind: p.content))"
+            guard let oldEntries = p.oldEntries else { reindexAll.append(e.seq); continue }
+            let before = Dictionary(grouping: oldEntries, by: { IndexKey(table: $0.table, param: $0.param) })
+            let after = Dictionary(grouping: p.entries, by: { IndexKey(table: $0.table, param: $0.param) })
+            var kept: [IndexEntry] = []
+            for key in Set(before.keys).union(after.keys) {
+                if before[key] == after[key] { continue }
+                if before[key] != nil { changedParams[key, default: []].append(e.seq) }
+                kept += after[key] ?? []
             }
-            try await db.raw("INSERT INTO resource_history (res_type, res_id, version_id, last_updated, deleted, method, compartment, content) VALUES "
-                             + rows.joined(separator: ", ")).run()
+            newEntries[p.write.type + "/" + p.write.id] = kept
+        }
+        try await deleteIndex(db, seqs: reindexAll)
+        for (key, seqs) in changedParams.sorted(by: { ($0.key.table, $0.key.param) < ($1.key.table, $1.key.param) }) {
+            for chunk in Self.chunks(seqs, 500) {
+                try await db.raw("DELETE FROM \(ident: key.table) WHERE param = \(bind: key.param) AND seq IN (\(binds: Array(chunk)))").run()
+            }
+        }
+        if let copy {
+            var rows = CopyRows()
+            for p in prepared {
+                rows.text(p.write.type); rows.text(p.write.id); rows.integer(p.version); rows.text(lastUpdated); rows.integer(0)
+                rows.text(p.existing == nil ? "POST" : "PUT"); rows.text(p.compartment); rows.text(p.content); rows.endRow()
+            }
+            try await copy.copy(into: "resource_history", columns: ["res_type", "res_id", "version_id", "last_updated", "deleted", "method", "compartment", "content"], rows: rows)
+        } else {
+            for chunk in Self.chunks(prepared, 300) {
+                let rows = chunk.map { p -> SQLQueryString in
+                    "(\(bind: p.write.type), \(bind: p.write.id), \(bind: p.version), \(bind: lastUpdated), 0, \(bind: p.existing == nil ? "POST" : "PUT"), \(Self.sqlValue(p.compartment)), \(bind: p.content))"
+                }
+                try await db.raw("INSERT INTO resource_history (res_type, res_id, version_id, last_updated, deleted, method, compartment, content) VALUES "
+                                 + rows.joined(separator: ", ")).run()
+            }
         }
         var index: [(Int64, String, String?, IndexEntry)] = []
         for p in prepared {
             guard let seq = seqs[p.write.type + "/" + p.write.id] else { throw FHIRError(500, "exception", "No row id for \(p.write.type)/\(p.write.id)") }
-            for e in p.entries { index.append((seq, p.write.type, p.compartment, e)) }
+            for e in newEntries[p.write.type + "/" + p.write.id] ?? p.entries { index.append((seq, p.write.type, p.compartment, e)) }
             outcomes[p.index] = WriteOutcome(
                 resource: StoredResource(type: p.write.type, id: p.write.id, versionId: p.version, lastUpdated: lastUpdated, deleted: false, json: p.json),
                 created: p.existing == nil || p.existing?.deleted == true, unchanged: false)
@@ -194,6 +255,9 @@ extension Repository {
         return true
     }
 
+    /// The index rows of one search parameter: the unit an update rewrites.
+    struct IndexKey: Hashable { var table: String; var param: String }
+
     func deleteIndex(_ db: any SQLDatabase, seqs: [Int64]) async throws {
         for chunk in Self.chunks(seqs, 500) {
             for table in Migrations.indexTables {
@@ -204,6 +268,10 @@ extension Repository {
 
     /// Inserts index rows grouped by table, many rows per statement.
     func insertIndex(_ db: any SQLDatabase, _ entries: [(seq: Int64, type: String, compartment: String?, entry: IndexEntry)]) async throws {
+        if let copy = db as? PostgresSession, entries.count >= Self.copyThreshold {
+            try await copyIndex(copy, entries)
+            return
+        }
         var byTable: [String: [SQLQueryString]] = [:]
         for (seq, type, compartment, e) in entries {
             let c = Self.sqlValue(compartment)
