@@ -58,6 +58,10 @@ let package = Package(
         .target(name: "PrimaryCare", dependencies: ["FHIRJSON", "FHIRStore", .product(name: "SQLKit", package: "sql-kit")]),
         // The primary-care services as FHIR operations ($attach, $detach, $auto-attach).
         .target(name: "PrimaryCareAPI", dependencies: ["PrimaryCare", "FHIRServer", "FHIRStore", "FHIRJSON", "Identity"]),
+        // Outbreak detection algorithms of the R package surveillance 1.20.3 (EARS C1-C3, Farrington, farringtonFlexible), no I/O.
+        // .target(name: "OutbreakDetection"),  (TEMP while written)
+        // The pandemic plan's restriction rule (seed 000, 7.1): reproduction number (Cori et al. 2013) and bed occupancy.
+        .target(name: "PandemicRegime"),
         // Who may read and write what: role rules and SMART scopes turned into the store's AccessScope.
         .target(name: "AccessControl", dependencies: [
             "FHIRStore", "FHIRDefinitions", "FHIRValidation", "Identity", .product(name: "SQLKit", package: "sql-kit"),
@@ -79,6 +83,8 @@ let package = Package(
             .product(name: "Logging", package: "swift-log"),
         ]),
         .testTarget(name: "FHIRJSONTests", dependencies: ["FHIRJSON"]),
+        // .testTarget(name: "OutbreakDetectionTests", dependencies: ["OutbreakDetection"]),  (TEMP)
+        .testTarget(name: "PandemicRegimeTests", dependencies: ["PandemicRegime"]),
         .testTarget(name: "SyntheticKazakhstanTests", dependencies: ["SyntheticKazakhstan", "FHIRStore", "FHIRJSON", "FHIRValidation", "DatabaseTesting"]),
         .testTarget(name: "FHIRDefinitionsTests", dependencies: ["FHIRDefinitions"]),
         .testTarget(name: "FHIRValidationTests", dependencies: ["FHIRValidation", "FHIRJSON"]),
