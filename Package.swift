@@ -53,13 +53,19 @@ let package = Package(
         ]),
         // The append-only, hash-chained audit trail of access to health data, and its verification.
         // A deterministic synthetic Kazakhstan (regions, organisations, catchment areas, people, attachments) for demos, tests and benchmarks.
-        .target(name: "SyntheticKazakhstan", dependencies: ["FHIRJSON", "FHIRValidation", "FHIRStore", "PrimaryCare", .product(name: "SQLKit", package: "sql-kit")]),
+        .target(name: "SyntheticKazakhstan", dependencies: ["KazakhstanRegions", "FHIRJSON", "FHIRValidation", "FHIRStore", "PrimaryCare", .product(name: "SQLKit", package: "sql-kit")]),
         // Primary care services of seed 002 sphere 1: attachment (1.1).
         .target(name: "PrimaryCare", dependencies: ["FHIRJSON", "FHIRStore", .product(name: "SQLKit", package: "sql-kit")]),
         // The primary-care services as FHIR operations ($attach, $detach, $auto-attach).
         .target(name: "PrimaryCareAPI", dependencies: ["PrimaryCare", "FHIRServer", "FHIRStore", "FHIRJSON", "Identity"]),
         // Outbreak detection algorithms of the R package surveillance 1.20.3 (EARS C1-C3, Farrington, farringtonFlexible), no I/O.
         // .target(name: "OutbreakDetection"),  (TEMP while written)
+        // Infectious-disease surveillance (seed 002 sphere 5, seed 000): emergency notifications, the case journal, counts.
+        .target(name: "Surveillance", dependencies: [
+            "FHIRStore", "FHIRJSON", "AccessControl", "KazakhstanRegions", "PandemicRegime", .product(name: "SQLKit", package: "sql-kit"),
+        ]),
+        // Reference data of the country: the 20 regions with KATO codes, names in three languages and population.
+        .target(name: "KazakhstanRegions"),
         // The pandemic plan's restriction rule (seed 000, 7.1): reproduction number (Cori et al. 2013) and bed occupancy.
         .target(name: "PandemicRegime"),
         // Who may read and write what: role rules and SMART scopes turned into the store's AccessScope.
@@ -85,6 +91,7 @@ let package = Package(
         .testTarget(name: "FHIRJSONTests", dependencies: ["FHIRJSON"]),
         // .testTarget(name: "OutbreakDetectionTests", dependencies: ["OutbreakDetection"]),  (TEMP)
         .testTarget(name: "PandemicRegimeTests", dependencies: ["PandemicRegime"]),
+        .testTarget(name: "SurveillanceTests", dependencies: ["Surveillance", "FHIRStore", "FHIRJSON", "KazakhstanRegions", "DatabaseTesting"]),
         .testTarget(name: "SyntheticKazakhstanTests", dependencies: ["SyntheticKazakhstan", "FHIRStore", "FHIRJSON", "FHIRValidation", "DatabaseTesting"]),
         .testTarget(name: "FHIRDefinitionsTests", dependencies: ["FHIRDefinitions"]),
         .testTarget(name: "FHIRValidationTests", dependencies: ["FHIRValidation", "FHIRJSON"]),

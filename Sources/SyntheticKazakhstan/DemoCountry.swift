@@ -1,4 +1,5 @@
 import FHIRJSON
+@_exported import KazakhstanRegions
 import FHIRValidation
 import Foundation
 
@@ -301,4 +302,9 @@ public struct DemoCountry: Sendable {
         }
         return (Self.diagnoses[0].code, Self.diagnoses[0].display)
     }
+}
+
+extension Region {
+    /// Typical spread of its settlements around the centre, in degrees.
+    var spread: Double { isCity ? 0.08 : 2.0 }
 }

@@ -14,10 +14,15 @@ public struct OperationParameters: Sendable {
 
     let entries: [Entry]
 
-    /// From a `Parameters` resource.
+    /// From a `Parameters` resource; any other resource is the operation's one resource parameter `resource`, as
+    /// the specification allows an operation with a single resource input to be posted the resource itself.
     public init(resource: JSON) throws(FHIRError) {
-        guard resource["resourceType"]?.stringValue == "Parameters" else {
-            throw FHIRError(400, "invalid", "An operation takes a Parameters resource, not \(resource["resourceType"]?.stringValue ?? "this body")", expression: "resourceType")
+        guard let type = resource["resourceType"]?.stringValue else {
+            throw FHIRError(400, "invalid", "An operation takes a Parameters resource or a resource, not this body", expression: "resourceType")
+        }
+        guard type == "Parameters" else {
+            entries = [Entry(name: "resource", element: ["resource": resource], location: type)]
+            return
         }
         var entries: [Entry] = []
         var issues: [OutcomeIssue] = []
@@ -126,6 +131,15 @@ public struct OperationParameters: Sendable {
             throw FHIRError(400, "invalid", "Parameter '\(name)' must reference a \(type) as '\(type)/[id]', not '\(text)'", expression: e.location)
         }
         return id
+    }
+
+    /// A resource value (`Parameters.parameter.resource`) with where it is, for error locations.
+    public func resource(_ name: String) throws(FHIRError) -> (json: JSON, location: String)? {
+        guard let e = entries.first(where: { $0.name == name }) else { return nil }
+        guard let r = e.element["resource"], r["resourceType"]?.stringValue != nil else {
+            throw FHIRError(400, "invalid", "Parameter '\(name)' must hold a resource", expression: e.location)
+        }
+        return (r, e.element["name"] == nil ? e.location : e.location + ".resource")
     }
 
     /// A required reference parameter.

@@ -155,6 +155,28 @@ public enum Migrations {
                 "CREATE TABLE reminders (appointment TEXT PRIMARY KEY, communication TEXT NOT NULL, sent TEXT NOT NULL)",
             ]
         },
+        // Surveillance: one row per case of a notifiable disease (its Condition), the journal and the source of the
+        // counts; and the signals of outbreak detection per disease, region and period.
+        Migration(version: 9, description: "surveillance cases and signals") { _ in
+            [
+                """
+                CREATE TABLE surveillance_cases (condition TEXT PRIMARY KEY, patient TEXT NOT NULL, disease TEXT NOT NULL,
+                  code TEXT NOT NULL, region TEXT NOT NULL, district TEXT, settlement TEXT, organization TEXT NOT NULL,
+                  onset TEXT NOT NULL, diagnosed TEXT NOT NULL, status TEXT NOT NULL, laboratory SMALLINT NOT NULL,
+                  notifications INTEGER NOT NULL, electronic INTEGER NOT NULL, received TEXT NOT NULL, updated TEXT NOT NULL)
+                """,
+                "CREATE INDEX surveillance_cases_series ON surveillance_cases (disease, region, onset)",
+                "CREATE INDEX surveillance_cases_patient ON surveillance_cases (patient, disease)",
+                "CREATE INDEX surveillance_cases_organization ON surveillance_cases (organization, onset)",
+                """
+                CREATE TABLE surveillance_signals (disease TEXT NOT NULL, region TEXT NOT NULL, algorithm TEXT NOT NULL,
+                  period TEXT NOT NULL, observed INTEGER NOT NULL, expected DOUBLE PRECISION, upperbound DOUBLE PRECISION,
+                  score DOUBLE PRECISION, alarm SMALLINT NOT NULL, task TEXT, computed TEXT NOT NULL,
+                  PRIMARY KEY (disease, region, algorithm, period))
+                """,
+                "CREATE INDEX surveillance_signals_alarm ON surveillance_signals (region, alarm, period)",
+            ]
+        },
     ]
 
     /// The statements that remove the append-only guard of `audit_log` — what an attacker with the database

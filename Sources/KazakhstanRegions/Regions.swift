@@ -15,8 +15,12 @@ public struct Region: Sendable, Equatable {
     public let urbanShare: Double
     /// A city of republican significance: one urban settlement, no rural ones.
     public var isCity: Bool { urbanShare >= 1 }
-    /// Typical spread of its settlements around the centre, in degrees.
-    var spread: Double { isCity ? 0.08 : 2.0 }
+
+    /// The region a KATO code (of the region, a district or a settlement) lies in: the first two digits.
+    public static func of(kato: String) -> Region? {
+        guard kato.count == 9 else { return nil }
+        return Regions.all.first { $0.kato.prefix(2) == kato.prefix(2) }
+    }
 }
 
 /// The 20 regions with their KATO codes (classifier of administrative-territorial objects, 2023 edition).
@@ -43,6 +47,13 @@ public enum Regions {
         Region(kato: "620000000", nameRu: "Улытауская область", nameKk: "Ұлытау облысы", nameEn: "Ulytau Region", latitude: 47.783, longitude: 67.714, populationThousands: 220, urbanShare: 0.80),
         Region(kato: "630000000", nameRu: "Восточно-Казахстанская область", nameKk: "Шығыс Қазақстан облысы", nameEn: "East Kazakhstan Region", latitude: 49.948, longitude: 82.628, populationThousands: 730, urbanShare: 0.66),
     ]
+
+    /// The region of a KATO code, else by its Russian, Kazakh or English name (as `Patient.address.state` holds it).
+    public static func find(_ codeOrName: String) -> Region? {
+        if let r = Region.of(kato: codeOrName) { return r }
+        let name = codeOrName.lowercased()
+        return all.first { $0.nameRu.lowercased() == name || $0.nameKk.lowercased() == name || $0.nameEn.lowercased() == name }
+    }
 
     /// Total population in thousands (≈ 20 million).
     public static var populationThousands: Int { all.reduce(0) { $0 + $1.populationThousands } }
