@@ -64,6 +64,8 @@ let package = Package(
         .target(name: "Surveillance", dependencies: [
             "FHIRStore", "FHIRJSON", "AccessControl", "KazakhstanRegions", "PandemicRegime", .product(name: "SQLKit", package: "sql-kit"),
         ]),
+        // The surveillance services as FHIR operations ($notify, $set-case-status, $journal, $case-counts).
+        .target(name: "SurveillanceAPI", dependencies: ["Surveillance", "FHIRServer", "FHIRStore", "FHIRJSON", "Identity", "KazakhstanRegions"]),
         // Reference data of the country: the 20 regions with KATO codes, names in three languages and population.
         .target(name: "KazakhstanRegions"),
         // The pandemic plan's restriction rule (seed 000, 7.1): reproduction number (Cori et al. 2013) and bed occupancy.
@@ -84,14 +86,17 @@ let package = Package(
             .product(name: "HTTPTypes", package: "swift-http-types"),
         ]),
         .executableTarget(name: "densauluq", dependencies: [
-            "FHIRStore", "FHIRServer", "FHIRJSON", "Identity", "IdentityAPI", "Audit", "SyntheticKazakhstan", "PrimaryCare", "PrimaryCareAPI",
+            "FHIRStore", "FHIRServer", "FHIRJSON", "Identity", "IdentityAPI", "Audit", "SyntheticKazakhstan", "PrimaryCare", "PrimaryCareAPI", "SurveillanceAPI",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Logging", package: "swift-log"),
         ]),
         .testTarget(name: "FHIRJSONTests", dependencies: ["FHIRJSON"]),
         // .testTarget(name: "OutbreakDetectionTests", dependencies: ["OutbreakDetection"]),  (TEMP)
         .testTarget(name: "PandemicRegimeTests", dependencies: ["PandemicRegime"]),
-        .testTarget(name: "SurveillanceTests", dependencies: ["Surveillance", "FHIRStore", "FHIRJSON", "KazakhstanRegions", "DatabaseTesting"]),
+        .testTarget(name: "SurveillanceTests", dependencies: [
+            "Surveillance", "SurveillanceAPI", "FHIRServer", "FHIRStore", "FHIRJSON", "KazakhstanRegions", "Identity", "DatabaseTesting",
+            .product(name: "HummingbirdTesting", package: "hummingbird"),
+        ]),
         .testTarget(name: "SyntheticKazakhstanTests", dependencies: ["SyntheticKazakhstan", "FHIRStore", "FHIRJSON", "FHIRValidation", "DatabaseTesting"]),
         .testTarget(name: "FHIRDefinitionsTests", dependencies: ["FHIRDefinitions"]),
         .testTarget(name: "FHIRValidationTests", dependencies: ["FHIRValidation", "FHIRJSON"]),

@@ -38,9 +38,18 @@ public struct CaseCounts: Sendable {
 
     /// The journal: cases by onset, newest first.
     public func journal(_ filter: Filter, limit: Int = 500) async throws -> [CaseRecord] {
-        try await repository.database.read { db in
+        let rows = try await repository.database.read { db in
             try await db.raw("SELECT \(unsafeRaw: CaseRecord.columns) FROM surveillance_cases WHERE " + filter.condition
                              + " ORDER BY onset DESC, condition LIMIT \(literal: max(1, min(limit, 10_000)))").all().map(CaseRecord.init(row:))
+        }
+        AccessTrace.record(patients: rows.map(\.patient))
+        return rows
+    }
+
+    /// The journal row of one case.
+    public func record(condition id: String) async throws -> CaseRecord? {
+        try await repository.database.read { db in
+            try await db.raw("SELECT \(unsafeRaw: CaseRecord.columns) FROM surveillance_cases WHERE condition = \(bind: id)").first().map(CaseRecord.init(row:))
         }
     }
 

@@ -3,6 +3,7 @@ import Audit
 import FHIRServer
 import PrimaryCare
 import PrimaryCareAPI
+import SurveillanceAPI
 import FHIRStore
 import Foundation
 import Hummingbird
@@ -41,7 +42,7 @@ struct Serve: AsyncParsableCommand {
         let app = ServerApplication.make(repository: repository, host: host, port: port, logger: logger, publicBaseURL: baseURL,
                                          tokens: tokens, audit: audit, requireAuthentication: !allowAnonymous,
                                          rateLimiter: RateLimiter(rate: rateLimit),
-                                         operations: PrimaryCareOperations.all(repository: repository)) { router in
+                                         operations: PrimaryCareOperations.all(repository: repository) + SurveillanceOperations.all(repository: repository)) { router in
             AuthAPI(tokens: tokens, publicBaseURL: serverBase).addRoutes(to: router)
         }
         if allowAnonymous { logger.warning("the FHIR API accepts requests without a token (--allow-anonymous)") }

@@ -142,6 +142,19 @@ public struct OperationParameters: Sendable {
         return (r, e.element["name"] == nil ? e.location : e.location + ".resource")
     }
 
+    /// Every reference of a repeating parameter (`valueReference.reference`, or the text of a query value), with
+    /// where it is.
+    public func references(_ name: String) throws(FHIRError) -> [(reference: String, location: String)] {
+        var out: [(String, String)] = []
+        for e in entries where e.name == name {
+            guard let text = e.element["valueReference"]?["reference"]?.stringValue ?? e.element["valueString"]?.stringValue else {
+                throw FHIRError(400, "invalid", "Parameter '\(name)' must be a reference", expression: e.location)
+            }
+            out.append((text, e.location))
+        }
+        return out
+    }
+
     /// A required reference parameter.
     public func requiredReference(_ name: String, type: String) throws(FHIRError) -> String {
         guard let id = try reference(name, type: type) else {

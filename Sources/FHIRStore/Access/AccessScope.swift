@@ -168,6 +168,9 @@ public final class AccessTrace: Sendable {
         trace.state.withLock { _ = $0.insert(compartment) }
     }
 
+    /// Records the patients a service read from its own tables (the journal of cases …), for the audit trail.
+    public static func record(patients: some Sequence<String>) { add(patients) }
+
     static func add(_ compartments: some Sequence<String>) {
         guard let trace = current else { return }
         trace.state.withLock { $0.formUnion(compartments) }

@@ -1,0 +1,12 @@
+import FHIRServer
+import FHIRStore
+import Surveillance
+
+/// The FHIR operations of surveillance, to pass to `ServerApplication`.
+public enum SurveillanceOperations {
+    public static func all(repository: Repository) -> [FHIROperation] {
+        let notifications = NotificationService(repository: repository)
+        let counts = CaseCounts(repository: repository)
+        return [NotifyOperation.make(notifications), SetCaseStatusOperation.make(notifications, counts: counts)] + JournalOperations.make(counts)
+    }
+}
