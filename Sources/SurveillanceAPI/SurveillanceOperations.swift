@@ -8,5 +8,6 @@ public enum SurveillanceOperations {
         let notifications = NotificationService(repository: repository)
         let counts = CaseCounts(repository: repository)
         return [NotifyOperation.make(notifications), SetCaseStatusOperation.make(notifications, counts: counts)] + JournalOperations.make(counts)
+            + RegimeOperations.make(BedReports(repository: repository), repository: repository)
     }
 }

@@ -27,7 +27,8 @@ import Testing
                 "resourceType": "Patient", "address": [["use": "home", "state": "Алматы",
                     "extension": [["url": .string(CaseNotification.katoExtension), "valueCode": "751110000"]]]],
             ]).resource.id
-            polyclinic = try await repo.create(type: "Organization", resource: ["resourceType": "Organization", "name": "Поликлиника"]).resource.id
+            polyclinic = try await repo.create(type: "Organization", resource: [
+                "resourceType": "Organization", "name": "Поликлиника", "address": [["state": "Алматы"]]]).resource.id
             result = try await repo.create(type: "Observation", resource: ["resourceType": "Observation", "status": "final", "code": ["text": "PCR"]]).resource.id
             let accounts = AccountStore(database: repo.database, hasher: PasswordHasher(cost: 4))
             tokens = try await TokenService.make(accounts: accounts, secret: String(repeating: "s", count: 40))
@@ -110,6 +111,30 @@ import Testing
             let trail = try await w.audit.entries(patient: w.person)
             #expect(trail.contains { $0.action == "$journal" && $0.outcome == 200 })
             #expect(trail.contains { $0.action == "$notify" && $0.outcome == 201 })
+        }
+    }
+
+    @Test(arguments: TestDatabase.available)
+    func bedReportsAndTheRegimeOfEveryRegion(_ db: TestDatabase) async throws {
+        try await db.withRepository { repo in
+            let w = try await World(repo)
+            try await w.app().test(.router) { client in
+                let beds = #"{"resourceType":"Parameters","parameter":[{"name":"day","valueDate":"2026-11-30"},{"name":"deployed","valueInteger":120},{"name":"occupied","valueInteger":114}]}"#
+                #expect(try await w.call(client, "analyst", "/fhir/Organization/\(w.polyclinic)/$bed-report", beds).status == 403)
+                let stored = try await w.call(client, "doctor", "/fhir/Organization/\(w.polyclinic)/$bed-report", beds)
+                #expect(stored.status == 201 && stored.json["resourceType"]?.stringValue == "MeasureReport")
+                let impossible = #"{"resourceType":"Parameters","parameter":[{"name":"deployed","valueInteger":10},{"name":"occupied","valueInteger":-1}]}"#
+                let refused = try await w.call(client, "doctor", "/fhir/Organization/\(w.polyclinic)/$bed-report", impossible)
+                #expect(refused.status == 400 && refused.json["issue"]?[0]?["expression"]?[0]?.stringValue == "occupied")
+                let regime = try await w.call(client, "analyst", "/fhir/$regime?date=2026-11-30")
+                #expect(regime.status == 200 && regime.json["parameter"]?.arrayValue?.count == 20)
+                let almaty = (regime.json["parameter"]?.arrayValue ?? []).first { ($0["part"]?.arrayValue ?? []).contains { $0["valueCode"]?.stringValue == "750000000" } }
+                let parts = almaty?["part"]?.arrayValue ?? []
+                #expect(parts.first { $0["name"]?.stringValue == "occupancy" }?["valueDecimal"]?.numberLiteral == "95.0")
+                #expect(parts.first { $0["name"]?.stringValue == "decision" }?["valueCode"]?.stringValue == "tighten")
+                #expect(try await w.call(client, "doctor", "/fhir/$regime").status == 403)
+            }
+            try await w.audit.flush()
         }
     }
 }

@@ -175,6 +175,12 @@ public enum Migrations {
                   PRIMARY KEY (disease, region, algorithm, period))
                 """,
                 "CREATE INDEX surveillance_signals_alarm ON surveillance_signals (region, alarm, period)",
+                // Infectious-disease bed reports (seed 000, 2.6): one per hospital and day, the latest counts.
+                """
+                CREATE TABLE surveillance_beds (organization TEXT NOT NULL, day TEXT NOT NULL, region TEXT NOT NULL,
+                  deployed INTEGER NOT NULL, occupied INTEGER NOT NULL, report TEXT NOT NULL, PRIMARY KEY (organization, day))
+                """,
+                "CREATE INDEX surveillance_beds_region ON surveillance_beds (region, day)",
             ]
         },
     ]
