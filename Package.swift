@@ -59,7 +59,7 @@ let package = Package(
         // The primary-care services as FHIR operations ($attach, $detach, $auto-attach).
         .target(name: "PrimaryCareAPI", dependencies: ["PrimaryCare", "FHIRServer", "FHIRStore", "FHIRJSON", "Identity"]),
         // Outbreak detection algorithms of the R package surveillance 1.20.3 (EARS C1-C3, Farrington, farringtonFlexible), no I/O.
-        // .target(name: "OutbreakDetection"),  (TEMP while written)
+        .target(name: "OutbreakDetection"),
         // Infectious-disease surveillance (seed 002 sphere 5, seed 000): emergency notifications, the case journal, counts.
         .target(name: "Surveillance", dependencies: [
             "FHIRStore", "FHIRJSON", "AccessControl", "KazakhstanRegions", "PandemicRegime", .product(name: "SQLKit", package: "sql-kit"),
@@ -86,13 +86,13 @@ let package = Package(
             .product(name: "HTTPTypes", package: "swift-http-types"),
         ]),
         .executableTarget(name: "densauluq", dependencies: [
-            "FHIRStore", "FHIRServer", "FHIRJSON", "Identity", "IdentityAPI", "Audit", "SyntheticKazakhstan", "PrimaryCare", "PrimaryCareAPI", "SurveillanceAPI", "Surveillance",
+            "FHIRStore", "FHIRServer", "FHIRJSON", "Identity", "IdentityAPI", "Audit", "SyntheticKazakhstan", "PrimaryCare", "PrimaryCareAPI", "SurveillanceAPI", "Surveillance", "OutbreakDetection",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Logging", package: "swift-log"),
         ]),
         .testTarget(name: "FHIRJSONTests", dependencies: ["FHIRJSON"]),
-        // .testTarget(name: "OutbreakDetectionTests", dependencies: ["OutbreakDetection"]),  (TEMP)
-        .testTarget(name: "PandemicRegimeTests", dependencies: ["PandemicRegime"]),
+        .testTarget(name: "OutbreakDetectionTests", dependencies: ["OutbreakDetection"], exclude: ["Fixtures"]),
+        .testTarget(name: "PandemicRegimeTests", dependencies: ["PandemicRegime"], exclude: ["Fixtures"]),
         .testTarget(name: "SurveillanceTests", dependencies: [
             "Surveillance", "SurveillanceAPI", "FHIRServer", "FHIRStore", "FHIRJSON", "KazakhstanRegions", "Identity", "DatabaseTesting",
             .product(name: "HummingbirdTesting", package: "hummingbird"),

@@ -2,12 +2,13 @@ import ArgumentParser
 import FHIRStore
 import Foundation
 import Logging
+import OutbreakDetection
 import Surveillance
 
 /// `densauluq surveillance …`: the surveillance computations from the command line.
 struct SurveillanceCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(commandName: "surveillance", abstract: "Infectious-disease surveillance.",
-                                                    subcommands: [Regime.self])
+                                                    subcommands: [Detect.self, Regime.self])
 
     /// `densauluq surveillance regime [--date D] [--disease U07]`: the pandemic plan's restriction rule per region as CSV.
     struct Regime: AsyncParsableCommand {
@@ -38,6 +39,97 @@ struct SurveillanceCommand: AsyncParsableCommand {
                 await database.shutdown()
                 throw error
             }
+        }
+    }
+
+    /// `densauluq surveillance detect --algorithm A series.csv`: any series through the detection algorithms.
+    struct Detect: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Run an outbreak-detection algorithm over a series (CSV: date,count[,population]) and print, per time point, the expected count, upper bound, score and alarm as CSV.",
+            discussion: "The same algorithms and numbers as R's surveillance 1.20.3 (earsC, algo.farrington, farringtonFlexible); see docs/outbreak-detection.md. Time points the algorithm cannot evaluate (too little history) are printed with empty fields.")
+        enum Algorithm: String, ExpressibleByArgument, CaseIterable {
+            case earsC1 = "ears-c1", earsC2 = "ears-c2", earsC3 = "ears-c3", farrington, farringtonFlexible = "farrington-flexible"
+        }
+        enum Settings: String, ExpressibleByArgument, CaseIterable { case original, noufaily }
+
+        @Option(help: "ears-c1, ears-c2, ears-c3, farrington or farrington-flexible.") var algorithm: Algorithm
+        @Option(help: "Significance level (default: R's for the algorithm).") var alpha: Double?
+        @Option(help: "EARS: days of baseline.") var baseline = 7
+        @Option(help: "Farrington: years back.") var b = 5
+        @Option(help: "Farrington: half-window in periods.") var w = 3
+        @Option(help: "Periods per year (52 weekly, 365 daily).") var frequency = 52
+        @Option(help: "farrington-flexible: original (Farrington 1996) or noufaily (Noufaily et al. 2013).") var settings: Settings = .original
+        @Option(help: "farrington-flexible threshold: delta, nbPlugin or muan (default: delta for original, nbPlugin for noufaily).") var threshold: String?
+        @Flag(help: "farrington-flexible: use the population column as an offset.") var populationOffset = false
+        @Argument(help: "CSV file with a header: date,count[,population].") var series: String
+
+        func run() throws {
+            let (dates, counts, population) = try Self.read(series)
+            let input: CountSeries
+            do { input = try CountSeries(counts: counts, population: population, frequency: frequency) } catch { throw ValidationError(error.description) }
+            print("date,observed,expected,upperbound,score,alarm")
+            func f(_ x: Double?) -> String { x.map { String(format: "%.6f", $0) } ?? "" }
+            func a(_ x: Bool?) -> String { x.map { $0 ? "1" : "0" } ?? "" }
+            do {
+                switch algorithm {
+                case .earsC1, .earsC2, .earsC3:
+                    let method: EARSMethod = algorithm == .earsC1 ? .c1 : algorithm == .earsC2 ? .c2 : .c3
+                    let result = try EARS.detect(input, options: EARSOptions(method: method, baseline: baseline, alpha: alpha))
+                    var byIndex: [Int: EARSTimePoint] = [:]
+                    for p in result.points { byIndex[p.index] = p }
+                    for (i, d) in dates.enumerated() {
+                        let p = byIndex[i]
+                        print([d, String(counts[i]), f(p?.expected), f(p?.upperbound), f(p?.score), a(p?.alarm)].joined(separator: ","))
+                    }
+                case .farrington:
+                    let result = try Farrington.detect(input, options: FarringtonOptions(b: b, w: w, alpha: alpha ?? 0.05))
+                    var byIndex: [Int: FarringtonTimePoint] = [:]
+                    for p in result.points { byIndex[p.index] = p }
+                    for (i, d) in dates.enumerated() {
+                        let p = byIndex[i]
+                        print([d, String(counts[i]), f(p?.expected), f(p?.upperbound), f(p?.score), a(p?.alarm)].joined(separator: ","))
+                    }
+                case .farringtonFlexible:
+                    var options = settings == .original ? FarringtonFlexibleOptions.original : FarringtonFlexibleOptions.noufaily()
+                    if let threshold {
+                        guard let method = ThresholdMethod(rawValue: threshold) else { throw ValidationError("--threshold must be delta, nbPlugin or muan, not \(threshold)") }
+                        options.thresholdMethod = method
+                    }
+                    options.b = b
+                    options.w = w
+                    if let alpha { options.alpha = alpha }
+                    options.populationOffset = populationOffset
+                    let result = try FarringtonFlexible.detect(input, options: options)
+                    var byIndex: [Int: FarringtonFlexibleTimePoint] = [:]
+                    for p in result.points { byIndex[p.index] = p }
+                    for (i, d) in dates.enumerated() {
+                        let p = byIndex[i]
+                        print([d, String(counts[i]), f(p?.expected), f(p?.upperbound), f(p?.score), a(p?.alarm)].joined(separator: ","))
+                    }
+                }
+            } catch let error as OutbreakDetectionError {
+                throw ValidationError(error.description)
+            }
+        }
+
+        /// Reads `date,count[,population]` with a header line; every bad line is named.
+        static func read(_ path: String) throws -> ([String], [Int], [Double]?) {
+            guard let text = try? String(contentsOfFile: path, encoding: .utf8) else { throw ValidationError("Cannot read \(path)") }
+            var dates: [String] = [], counts: [Int] = [], population: [Double] = []
+            var problems: [String] = []
+            for (n, line) in text.split(whereSeparator: \.isNewline).enumerated() where n > 0 && !line.trimmingCharacters(in: .whitespaces).isEmpty {
+                let fields = line.split(separator: ",", omittingEmptySubsequences: false).map { $0.trimmingCharacters(in: .whitespaces) }
+                guard fields.count >= 2, let count = Int(fields[1]), count >= 0 else { problems.append("line \(n + 1): expected date,count with a count ≥ 0: '\(line)'"); continue }
+                dates.append(fields[0])
+                counts.append(count)
+                if fields.count >= 3 {
+                    if let p = Double(fields[2]), p > 0 { population.append(p) } else { problems.append("line \(n + 1): population '\(fields[2])' is not a positive number") }
+                }
+            }
+            if !problems.isEmpty { throw ValidationError(problems.prefix(20).joined(separator: "\n")) }
+            if counts.isEmpty { throw ValidationError("\(path) has no data lines (date,count)") }
+            if !population.isEmpty && population.count != counts.count { throw ValidationError("Every line needs a population, or none") }
+            return (dates, counts, population.isEmpty ? nil : population)
         }
     }
 }
