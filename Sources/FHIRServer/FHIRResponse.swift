@@ -58,17 +58,10 @@ enum FHIRResponse {
         return "\(names[weekday]), \(two(d)) \(months[m - 1]) \(y) \(two(seconds / 3600)):\(two(seconds / 60 % 60)):\(two(seconds % 60)) GMT"
     }
 
-    /// Gregorian (year, month, day) of a day count from 1970-01-01 (Howard Hinnant's algorithm).
+    /// Gregorian (year, month, day) of a day count from 1970-01-01.
     static func civilDate(daysSinceEpoch: Int) -> (Int, Int, Int) {
-        let z = daysSinceEpoch + 719_468
-        let era = (z >= 0 ? z : z - 146_096) / 146_097
-        let doe = z - era * 146_097
-        let yoe = (doe - doe / 1460 + doe / 36524 - doe / 146_096) / 365
-        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100)
-        let mp = (5 * doy + 2) / 153
-        let d = doy - (153 * mp + 2) / 5 + 1
-        let m = mp < 10 ? mp + 3 : mp - 9
-        return (yoe + era * 400 + (m <= 2 ? 1 : 0), m, d)
+        let (y, m, d) = CivilDate.fromDays(Int64(daysSinceEpoch))
+        return (Int(y), Int(m), Int(d))
     }
 }
 

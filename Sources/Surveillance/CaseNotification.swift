@@ -106,9 +106,6 @@ public struct CaseNotification: Sendable, Equatable {
     }
 
     static func isDate(_ s: String) -> Bool {
-        let parts = s.split(separator: "-")
-        guard s.count == 10, parts.count == 3, let y = Int(parts[0]), let m = Int(parts[1]), let d = Int(parts[2]), (1...12).contains(m), d >= 1 else { return false }
-        let days = [31, (y % 4 == 0 && y % 100 != 0) || y % 400 == 0 ? 29 : 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31]
-        return d <= days[m - 1] && y >= 1900
+        s.count == 10 && s >= "1900" && CaseCalendar.dayNumber(s) != nil
     }
 }

@@ -28,8 +28,9 @@ public struct Instant: Sendable, Comparable, Hashable {
 }
 
 /// Proleptic Gregorian calendar arithmetic (H. Hinnant's algorithms), without Foundation's Calendar on the hot path.
-enum CivilDate {
-    static func days(year: Int64, month: Int64, day: Int64) -> Int64 {
+public enum CivilDate {
+    /// Days since 1970-01-01 of a Gregorian date.
+    public static func days(year: Int64, month: Int64, day: Int64) -> Int64 {
         let y = month <= 2 ? year - 1 : year
         let era = (y >= 0 ? y : y - 399) / 400
         let yoe = y - era * 400
@@ -39,7 +40,8 @@ enum CivilDate {
         return era * 146_097 + doe - 719_468
     }
 
-    static func fromDays(_ z0: Int64) -> (Int64, Int64, Int64) {
+    /// The Gregorian (year, month, day) of a day count from 1970-01-01.
+    public static func fromDays(_ z0: Int64) -> (Int64, Int64, Int64) {
         let z = z0 + 719_468
         let era = (z >= 0 ? z : z - 146_096) / 146_097
         let doe = z - era * 146_097
@@ -52,7 +54,7 @@ enum CivilDate {
         return (m <= 2 ? y + 1 : y, m, d)
     }
 
-    static func daysInMonth(year: Int64, month: Int64) -> Int64 {
+    public static func daysInMonth(year: Int64, month: Int64) -> Int64 {
         switch month {
         case 2: return (year % 4 == 0 && (year % 100 != 0 || year % 400 == 0)) ? 29 : 28
         case 4, 6, 9, 11: return 30
