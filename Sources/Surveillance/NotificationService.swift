@@ -206,8 +206,8 @@ public struct NotificationService: Sendable {
     // MARK: - Dates
 
     /// The date in Kazakhstan (UTC+5).
-    static func day(_ date: Date) -> String { String(Instant(millis: Int64(date.timeIntervalSince1970 * 1000) + 5 * 3_600_000).iso.prefix(10)) }
-    static func instant(_ date: Date) -> String { Instant(millis: Int64(date.timeIntervalSince1970 * 1000)).iso }
+    static func day(_ date: Date) -> String { Instant(date).dateInKazakhstan }
+    static func instant(_ date: Date) -> String { Instant(date).iso }
 
     static func daysBetween(_ a: String, _ b: String) -> Int {
         guard let x = CaseCalendar.dayNumber(a), let y = CaseCalendar.dayNumber(b) else { return .max }

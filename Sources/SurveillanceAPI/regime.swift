@@ -15,7 +15,7 @@ enum RegimeOperations {
             if let principal = call.principal, principal.accountRole != .systemAdmin, principal.org != organization {
                 throw FHIRError(403, "forbidden", "Only the staff or the information system of Organization/\(organization) report its beds")
             }
-            let day = try call.parameters.string("day") ?? String(ISO8601DateFormatter().string(from: Date().addingTimeInterval(5 * 3600)).prefix(10))
+            let day = try call.parameters.string("day") ?? Instant.now().dateInKazakhstan
             guard let deployed = try call.parameters.integer("deployed") else { throw FHIRError(400, "required", "Parameter 'deployed' is required", expression: "deployed") }
             guard let occupied = try call.parameters.integer("occupied") else { throw FHIRError(400, "required", "Parameter 'occupied' is required", expression: "occupied") }
             return OperationResult(try await beds.report(organization: organization, day: day, deployed: deployed, occupied: occupied).json, status: 201)
@@ -26,7 +26,7 @@ enum RegimeOperations {
             case .everything, .region: break
             case .organization: throw FHIRError(403, "forbidden", "The regime assessment is for epidemiologists and analysts")
             }
-            let day = try call.parameters.string("date") ?? String(ISO8601DateFormatter().string(from: Date().addingTimeInterval(5 * 3600)).prefix(10))
+            let day = try call.parameters.string("date") ?? Instant.now().dateInKazakhstan
             let disease = try call.parameters.string("disease")?.uppercased() ?? "U07"
             let regions = try await RegimeAssessment(repository: repository, disease: disease).assess(on: day)
             return .parameters(regions.map { r in

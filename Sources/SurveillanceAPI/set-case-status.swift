@@ -13,13 +13,8 @@ enum SetCaseStatusOperation {
             guard let status = CaseStatus(rawValue: text) else {
                 throw FHIRError(400, "code-invalid", "status must be suspected, confirmed or discarded, not '\(text)'", expression: "status")
             }
-            var evidence: [String] = []
-            for (reference, location) in try call.parameters.references("evidence") {
-                guard reference.hasPrefix("Observation/") || reference.hasPrefix("DiagnosticReport/") else {
-                    throw FHIRError(400, "invalid", "evidence must reference an Observation or a DiagnosticReport, not '\(reference)'", expression: location)
-                }
-                evidence.append(reference)
-            }
+            // The service refuses evidence that is not a laboratory result.
+            let evidence = try call.parameters.references("evidence").map(\.reference)
             guard let record = try await counts.record(condition: id) else {
                 throw FHIRError(404, "not-found", "Condition/\(id) is not a notified case")
             }

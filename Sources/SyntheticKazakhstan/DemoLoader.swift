@@ -78,7 +78,7 @@ public struct DemoLoader: Sendable {
 
     /// `YYYY-MM-DD` of a date in Kazakhstan (UTC+5).
     static func day(_ date: Date) -> String {
-        String(Instant(millis: Int64(date.timeIntervalSince1970 * 1000) + 5 * 3_600_000).iso.prefix(10))
+        Instant(date).dateInKazakhstan
     }
 
     /// The recorded demo (`scale=…;seed=…`), nil when none was loaded.

@@ -24,7 +24,7 @@ struct SurveillanceCommand: AsyncParsableCommand {
             logger.logLevel = .warning
             let database = try await db.open(logger: logger)
             do {
-                let day = date ?? String(ISO8601DateFormatter().string(from: Date().addingTimeInterval(5 * 3600)).prefix(10))
+                let day = date ?? Instant.now().dateInKazakhstan
                 let regions = try await RegimeAssessment(repository: Repository(database: database, logger: logger), disease: disease.uppercased()).assess(on: day)
                 await database.shutdown()
                 print("region,name,cases_last_week,r,r_lower,r_upper,occupied,deployed,occupancy_percent,decision,clause")
@@ -67,27 +67,18 @@ struct SurveillanceCommand: AsyncParsableCommand {
             let (dates, counts, population) = try Self.read(series)
             let input: CountSeries
             do { input = try CountSeries(counts: counts, population: population, frequency: frequency) } catch { throw ValidationError(error.description) }
-            print("date,observed,expected,upperbound,score,alarm")
-            func f(_ x: Double?) -> String { x.map { String(format: "%.6f", $0) } ?? "" }
-            func a(_ x: Bool?) -> String { x.map { $0 ? "1" : "0" } ?? "" }
+            // Per evaluated index: expected, upper bound, score, alarm.
+            var rows: [Int: (Double?, Double?, Double?, Bool?)] = [:]
             do {
                 switch algorithm {
                 case .earsC1, .earsC2, .earsC3:
                     let method: EARSMethod = algorithm == .earsC1 ? .c1 : algorithm == .earsC2 ? .c2 : .c3
-                    let result = try EARS.detect(input, options: EARSOptions(method: method, baseline: baseline, alpha: alpha))
-                    var byIndex: [Int: EARSTimePoint] = [:]
-                    for p in result.points { byIndex[p.index] = p }
-                    for (i, d) in dates.enumerated() {
-                        let p = byIndex[i]
-                        print([d, String(counts[i]), f(p?.expected), f(p?.upperbound), f(p?.score), a(p?.alarm)].joined(separator: ","))
+                    for p in try EARS.detect(input, options: EARSOptions(method: method, baseline: baseline, alpha: alpha)).points {
+                        rows[p.index] = (p.expected, p.upperbound, p.score, p.alarm)
                     }
                 case .farrington:
-                    let result = try Farrington.detect(input, options: FarringtonOptions(b: b, w: w, alpha: alpha ?? 0.05))
-                    var byIndex: [Int: FarringtonTimePoint] = [:]
-                    for p in result.points { byIndex[p.index] = p }
-                    for (i, d) in dates.enumerated() {
-                        let p = byIndex[i]
-                        print([d, String(counts[i]), f(p?.expected), f(p?.upperbound), f(p?.score), a(p?.alarm)].joined(separator: ","))
+                    for p in try Farrington.detect(input, options: FarringtonOptions(b: b, w: w, alpha: alpha ?? 0.05)).points {
+                        rows[p.index] = (p.expected, p.upperbound, p.score, p.alarm)
                     }
                 case .farringtonFlexible:
                     var options = settings == .original ? FarringtonFlexibleOptions.original : FarringtonFlexibleOptions.noufaily()
@@ -99,16 +90,18 @@ struct SurveillanceCommand: AsyncParsableCommand {
                     options.w = w
                     if let alpha { options.alpha = alpha }
                     options.populationOffset = populationOffset
-                    let result = try FarringtonFlexible.detect(input, options: options)
-                    var byIndex: [Int: FarringtonFlexibleTimePoint] = [:]
-                    for p in result.points { byIndex[p.index] = p }
-                    for (i, d) in dates.enumerated() {
-                        let p = byIndex[i]
-                        print([d, String(counts[i]), f(p?.expected), f(p?.upperbound), f(p?.score), a(p?.alarm)].joined(separator: ","))
+                    for p in try FarringtonFlexible.detect(input, options: options).points {
+                        rows[p.index] = (p.expected, p.upperbound, p.score, p.alarm)
                     }
                 }
             } catch let error as OutbreakDetectionError {
                 throw ValidationError(error.description)
+            }
+            func f(_ x: Double?) -> String { x.map { String(format: "%.6f", $0) } ?? "" }
+            print("date,observed,expected,upperbound,score,alarm")
+            for (i, d) in dates.enumerated() {
+                let r = rows[i]
+                print([d, String(counts[i]), f(r?.0), f(r?.1), f(r?.2), r?.3.map { $0 ? "1" : "0" } ?? ""].joined(separator: ","))
             }
         }
 

@@ -10,6 +10,12 @@ public struct Instant: Sendable, Comparable, Hashable {
         Instant(millis: Int64((Date().timeIntervalSince1970 * 1000).rounded(.down)))
     }
 
+    public init(_ date: Date) { millis = Int64((date.timeIntervalSince1970 * 1000).rounded(.down)) }
+
+    /// The calendar date (`YYYY-MM-DD`) in Kazakhstan at this instant: UTC+5, one time zone for the whole
+    /// country since March 2024 — the day a clinic, a schedule or a case report means.
+    public var dateInKazakhstan: String { String(Instant(millis: millis + 5 * 3_600_000).iso.prefix(10)) }
+
     /// `YYYY-MM-DDThh:mm:ss.sssZ`
     public var iso: String {
         let days = millis >= 0 ? millis / 86_400_000 : (millis - 86_399_999) / 86_400_000

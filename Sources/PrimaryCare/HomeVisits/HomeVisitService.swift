@@ -46,7 +46,7 @@ public struct HomeVisitService: Sendable {
             }
             // Assignments at one organisation one at a time, so that the day's counts are right.
             try await tx.lock("home-visit:" + attachment.organization)
-            let today = String(Instant(millis: Int64(now.timeIntervalSince1970 * 1000) + 5 * 3_600_000).iso.prefix(10))   // the day in Kazakhstan
+            let today = Instant(now).dateInKazakhstan
             let home = AttachmentService.home(person.json)
             let age = AttachmentService.age(birthDate: person.json["birthDate"]?.stringValue, on: today)
             let chosen = try await Self.nearestAvailable(tx, organization: attachment.organization, home: home, age: age, today: today, limit: visitsPerDay)
