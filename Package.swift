@@ -53,7 +53,7 @@ let package = Package(
         ]),
         // The append-only, hash-chained audit trail of access to health data, and its verification.
         // A deterministic synthetic Kazakhstan (regions, organisations, catchment areas, people, attachments) for demos, tests and benchmarks.
-        .target(name: "SyntheticKazakhstan", dependencies: ["KazakhstanRegions", "FHIRJSON", "FHIRValidation", "FHIRStore", "PrimaryCare", .product(name: "SQLKit", package: "sql-kit")]),
+        .target(name: "SyntheticKazakhstan", dependencies: ["KazakhstanRegions", "FHIRJSON", "FHIRValidation", "FHIRStore", "PrimaryCare", "Surveillance", .product(name: "SQLKit", package: "sql-kit")]),
         // Primary care services of seed 002 sphere 1: attachment (1.1).
         .target(name: "PrimaryCare", dependencies: ["FHIRJSON", "FHIRStore", .product(name: "SQLKit", package: "sql-kit")]),
         // The primary-care services as FHIR operations ($attach, $detach, $auto-attach).
@@ -62,7 +62,7 @@ let package = Package(
         .target(name: "OutbreakDetection"),
         // Infectious-disease surveillance (seed 002 sphere 5, seed 000): emergency notifications, the case journal, counts.
         .target(name: "Surveillance", dependencies: [
-            "FHIRStore", "FHIRJSON", "AccessControl", "KazakhstanRegions", "PandemicRegime", .product(name: "SQLKit", package: "sql-kit"),
+            "FHIRStore", "FHIRJSON", "AccessControl", "KazakhstanRegions", "PandemicRegime", "OutbreakDetection", .product(name: "SQLKit", package: "sql-kit"),
         ]),
         // The surveillance services as FHIR operations ($notify, $set-case-status, $journal, $case-counts).
         .target(name: "SurveillanceAPI", dependencies: ["Surveillance", "FHIRServer", "FHIRStore", "FHIRJSON", "Identity", "KazakhstanRegions"]),

@@ -9,5 +9,6 @@ public enum SurveillanceOperations {
         let counts = CaseCounts(repository: repository)
         return [NotifyOperation.make(notifications), SetCaseStatusOperation.make(notifications, counts: counts)] + JournalOperations.make(counts)
             + RegimeOperations.make(BedReports(repository: repository), repository: repository)
+            + OutbreakSignalOperations.make(OutbreakScan(repository: repository), journal: SignalJournal(repository: repository))
     }
 }

@@ -4,6 +4,7 @@ import FHIRStore
 import Foundation
 import Identity
 import Logging
+import Surveillance
 import SyntheticKazakhstan
 
 /// `densauluq demo`: loads a synthetic Kazakhstan.
@@ -52,6 +53,12 @@ enum DemoSetup {
             }
             FileHandle.standardError.write(Data("\n".utf8))
             print(String(format: "Loaded %d resources in %.1f s (%.0f/s).", summary.resources, summary.seconds, Double(summary.resources) / max(summary.seconds, 0.001)))
+            // Notifiable cases with one injected outbreak, and the outbreak scan over them, so that the
+            // epidemiologist's dashboard has a current alarm.
+            let today = Instant.now().dateInKazakhstan
+            let cases = try await DemoSurveillance(repository: repository, seed: seed).load(today: today)
+            let scan = try await OutbreakScan(repository: repository).run(on: today)
+            print("Notified \(cases.notifications) cases of infectious diseases in Almaty, with an outbreak of \(cases.outbreak.disease) in \(cases.outbreak.week) (+\(cases.outbreak.cases) cases); outbreak scan: \(scan.alarms) alarm(s), \(scan.tasksCreated) task(s).")
         }
         try await accounts(database: database)
     }

@@ -3,6 +3,7 @@ import Audit
 import FHIRServer
 import PrimaryCare
 import PrimaryCareAPI
+import Surveillance
 import SurveillanceAPI
 import FHIRStore
 import Foundation
@@ -57,8 +58,20 @@ struct Serve: AsyncParsableCommand {
                 try? await Task.sleep(for: .seconds(300))
             }
         }
+        // Outbreak detection every hour: the last complete week and day, alarms as Tasks (see OutbreakScan).
+        let scan = OutbreakScan(repository: repository)
+        let scanJob = Task {
+            while !Task.isCancelled {
+                do {
+                    let s = try await scan.run()
+                    if s.alarms > 0 { logger.notice("outbreak scan", metadata: ["week": "\(s.week)", "day": "\(s.day)", "alarms": "\(s.alarms)", "tasks created": "\(s.tasksCreated)"]) }
+                } catch { logger.error("outbreak scan failed", metadata: ["error": "\(error)"]) }
+                try? await Task.sleep(for: .seconds(3600))
+            }
+        }
         try await app.runService()
         reminderJob.cancel()
+        scanJob.cancel()
         do { try await audit?.shutdown() } catch { logger.error("audit entries could not be written at shutdown", metadata: ["error": "\(error)"]) }
         await database.shutdown()
     }

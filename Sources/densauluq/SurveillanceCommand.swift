@@ -8,7 +8,7 @@ import Surveillance
 /// `densauluq surveillance …`: the surveillance computations from the command line.
 struct SurveillanceCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(commandName: "surveillance", abstract: "Infectious-disease surveillance.",
-                                                    subcommands: [Detect.self, Regime.self])
+                                                    subcommands: [Detect.self, Scan.self, Regime.self])
 
     /// `densauluq surveillance regime [--date D] [--disease U07]`: the pandemic plan's restriction rule per region as CSV.
     struct Regime: AsyncParsableCommand {
@@ -39,6 +39,33 @@ struct SurveillanceCommand: AsyncParsableCommand {
                 await database.shutdown()
                 throw error
             }
+        }
+    }
+
+    /// `densauluq surveillance scan [--date D]`: the scheduled outbreak detection, now.
+    struct Scan: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Run outbreak detection on the journal now: Farrington flexible (Noufaily settings) on the last complete ISO week and EARS C1-C3 on the last complete day, for every disease and region with cases; store the signals and raise a Task for each new alarm.",
+            discussion: "`densauluq serve` runs the same every hour. Running it again for the same day recomputes the same periods and raises no second task.")
+        @OptionGroup var db: DatabaseOptions
+        @Option(help: "The scan's day (YYYY-MM-DD; default today in Kazakhstan): the week and day that ended before it are evaluated.") var date: String?
+
+        func run() async throws {
+            var logger = Logger(label: "densauluq.surveillance")
+            logger.logLevel = .warning
+            let database = try await db.open(logger: logger)
+            let summary: OutbreakScan.Summary
+            do {
+                summary = try await OutbreakScan(repository: Repository(database: database, logger: logger)).run(on: date)
+                await database.shutdown()
+            } catch {
+                await database.shutdown()
+                throw error
+            }
+            print("week \(summary.week) (Farrington flexible, \(summary.farringtonYears) year(s) of history): \(summary.weeklySeries) series")
+            print("day \(summary.day) (EARS C1-C3): \(summary.dailySeries) series")
+            print("\(summary.signals) signals, \(summary.alarms) alarms; tasks: \(summary.tasksCreated) created, \(summary.tasksUpdated) updated")
+            for failure in summary.failures { print("not evaluated: \(failure)") }
         }
     }
 
