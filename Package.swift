@@ -19,6 +19,7 @@ let package = Package(
         .package(url: "https://github.com/vapor/jwt-kit", from: "5.7.0"),
         .package(url: "https://github.com/apple/swift-crypto", "3.12.0"..<"5.0.0"),
         .package(url: "https://github.com/apple/swift-nio", from: "2.80.0"),
+        .package(url: "https://github.com/hummingbird-project/swift-mustache", from: "2.0.0"),
     ],
     targets: [
         // JSON value that keeps number literals and key order, so resources read back byte-for-byte in meaning.
@@ -66,6 +67,14 @@ let package = Package(
         ]),
         // The surveillance services as FHIR operations ($notify, $set-case-status, $journal, $case-counts).
         .target(name: "SurveillanceAPI", dependencies: ["Surveillance", "FHIRServer", "FHIRStore", "FHIRJSON", "Identity", "KazakhstanRegions"]),
+        // The web application: server-rendered pages (Mustache) in Russian, Kazakh and English, signed in with a session cookie.
+        .target(name: "WebApp", dependencies: [
+            "FHIRStore", "FHIRJSON", "Identity", "Audit", "Surveillance", "KazakhstanRegions",
+            .product(name: "Hummingbird", package: "hummingbird"),
+            .product(name: "Mustache", package: "swift-mustache"),
+            .product(name: "HTTPTypes", package: "swift-http-types"),
+            .product(name: "Crypto", package: "swift-crypto"),
+        ], resources: [.copy("Resources")]),
         // Reference data of the country: the 20 regions with KATO codes, names in three languages and population.
         .target(name: "KazakhstanRegions"),
         // The pandemic plan's restriction rule (seed 000, 7.1): reproduction number (Cori et al. 2013) and bed occupancy.
@@ -86,7 +95,7 @@ let package = Package(
             .product(name: "HTTPTypes", package: "swift-http-types"),
         ]),
         .executableTarget(name: "densauluq", dependencies: [
-            "FHIRStore", "FHIRServer", "FHIRJSON", "Identity", "IdentityAPI", "Audit", "SyntheticKazakhstan", "PrimaryCare", "PrimaryCareAPI", "SurveillanceAPI", "Surveillance", "OutbreakDetection",
+            "FHIRStore", "FHIRServer", "FHIRJSON", "Identity", "IdentityAPI", "Audit", "SyntheticKazakhstan", "PrimaryCare", "PrimaryCareAPI", "SurveillanceAPI", "Surveillance", "OutbreakDetection", "WebApp",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Logging", package: "swift-log"),
         ]),
@@ -95,6 +104,10 @@ let package = Package(
         .testTarget(name: "PandemicRegimeTests", dependencies: ["PandemicRegime"], exclude: ["Fixtures"]),
         .testTarget(name: "SurveillanceTests", dependencies: [
             "Surveillance", "SurveillanceAPI", "FHIRServer", "FHIRStore", "FHIRJSON", "KazakhstanRegions", "Identity", "DatabaseTesting",
+            .product(name: "HummingbirdTesting", package: "hummingbird"),
+        ]),
+        .testTarget(name: "WebAppTests", dependencies: [
+            "WebApp", "Surveillance", "SyntheticKazakhstan", "FHIRStore", "FHIRJSON", "FHIRValidation", "Identity", "Audit", "DatabaseTesting",
             .product(name: "HummingbirdTesting", package: "hummingbird"),
         ]),
         .testTarget(name: "SyntheticKazakhstanTests", dependencies: ["SyntheticKazakhstan", "FHIRStore", "FHIRJSON", "FHIRValidation", "DatabaseTesting"]),

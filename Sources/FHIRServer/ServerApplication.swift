@@ -19,10 +19,6 @@ public enum ServerApplication {
         router.addMiddleware { SecurityHeadersMiddleware() }
         if let rateLimiter, rateLimiter.rate > 0 { router.addMiddleware { RateLimitMiddleware(limiter: rateLimiter) } }
         router.get("/health") { _, _ in "ok" }
-        router.get("/") { _, _ in
-            Response(status: .ok, headers: [.contentType: "text/plain; charset=utf-8"],
-                     body: .init(byteBuffer: ByteBuffer(string: "Densauluq FHIR R4 server. API base: /fhir (see /fhir/metadata)\n")))
-        }
         FHIRAPI(repository: repository, maxBodySize: maxBodySize, publicBaseURL: publicBaseURL, tokens: tokens, audit: audit,
                 requireAuthentication: requireAuthentication, operations: operations).addRoutes(to: router)
         if let tokens, let audit {

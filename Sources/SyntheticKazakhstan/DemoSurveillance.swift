@@ -15,6 +15,8 @@ public struct DemoSurveillance: Sendable {
     public var region = "750000000"
     /// Weeks of history before the current week: enough for Farrington flexible with one year (52 + 3 + 1).
     public var weeks = 64
+    /// The ICD-10 categories notified (of A02 salmonellosis, B01 chickenpox, J11 influenza); the outbreak is always A02's.
+    public var categories: Set<String> = ["A02", "B01", "J11"]
 
     public init(repository: Repository, seed: UInt64) {
         self.repository = repository
@@ -67,7 +69,7 @@ public struct DemoSurveillance: Sendable {
         for week in 0..<weeks {
             let monday = firstMonday + 7 * week
             let isoWeek = CaseCalendar.isoWeek(CaseCalendar.date(monday))?.week ?? 1
-            for (d, disease) in Self.diseases.enumerated() {
+            for (d, disease) in Self.diseases.enumerated() where categories.contains(String(disease.code.prefix(3))) || d == 0 {
                 let season = (1 + cos(2 * Double.pi * Double(isoWeek - disease.peakWeek) / 52)) / 2
                 var n = Self.poisson(disease.trough + (disease.peak - disease.trough) * season, &rng)
                 if monday == lastMonday && d == 0 { n += outbreakCases }

@@ -5,6 +5,7 @@ import PrimaryCare
 import PrimaryCareAPI
 import Surveillance
 import SurveillanceAPI
+import WebApp
 import FHIRStore
 import Foundation
 import Hummingbird
@@ -40,14 +41,20 @@ struct Serve: AsyncParsableCommand {
         if noAudit && !allowAnonymous { throw CommandFailure("--no-audit is only for measurements and needs --allow-anonymous") }
         let audit: AuditLog? = noAudit ? nil : AuditLog(database: database, logger: logger)
         let serverBase = baseURL.map { url in url.hasSuffix("/fhir") ? String(url.dropLast(5)) : url }
+        let web: WebApp
+        do { web = try await WebApp.load(repository: repository, tokens: tokens, audit: audit) } catch {
+            await database.shutdown()
+            throw error
+        }
         let app = ServerApplication.make(repository: repository, host: host, port: port, logger: logger, publicBaseURL: baseURL,
                                          tokens: tokens, audit: audit, requireAuthentication: !allowAnonymous,
                                          rateLimiter: RateLimiter(rate: rateLimit),
                                          operations: PrimaryCareOperations.all(repository: repository) + SurveillanceOperations.all(repository: repository)) { router in
             AuthAPI(tokens: tokens, publicBaseURL: serverBase).addRoutes(to: router)
+            web.addRoutes(to: router)
         }
         if allowAnonymous { logger.warning("the FHIR API accepts requests without a token (--allow-anonymous)") }
-        print("Densauluq listening on http://\(host):\(port) — FHIR API at http://\(host):\(port)/fhir")
+        print("Densauluq listening on http://\(host):\(port) — web application at http://\(host):\(port)/, FHIR API at http://\(host):\(port)/fhir")
         // Into a pipe or a log file too, the demo accounts and the address must show now, not at exit.
         fflush(nil)
         // Reminders before visits: every five minutes, each sent once (see ReminderService).
