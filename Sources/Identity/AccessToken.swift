@@ -16,6 +16,8 @@ public struct AccessToken: JWTPayload, Equatable {
     public var region: String?
     /// Space-separated SMART on FHIR scopes.
     public var scope: String
+    /// The account's username, for showing who is signed in (nil for integration clients).
+    public var name: String? = nil
 
     public static let issuer = "densauluq"
     /// The `role` claim of integration clients (client-credentials tokens); not an account role.

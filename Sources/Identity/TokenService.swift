@@ -172,7 +172,8 @@ public final class TokenService: Sendable {
                                  exp: .init(value: now.addingTimeInterval(TimeInterval(policy.accessLifetime))),
                                  iat: .init(value: now), jti: .init(value: UUID().uuidString.lowercased()),
                                  role: account.role.rawValue, org: account.organization, practitioner: account.practitioner,
-                                 iin: account.iin, region: account.region, scope: Self.scopes(for: account.role))
+                                 iin: account.iin, region: account.region, scope: Self.scopes(for: account.role),
+                                 name: account.username)
         let access = try await keys.sign(claims)
         let refresh = Self.randomToken()
         let expires = Instant(millis: Instant.now().millis + Int64(policy.refreshLifetime) * 1000).iso

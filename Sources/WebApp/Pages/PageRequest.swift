@@ -57,7 +57,7 @@ struct PageRequest: Sendable {
             ["code": l.rawValue, "name": l.name, "current": l == language, "href": path + "?lang=" + l.rawValue]
         }
         if let principal {
-            context["user"] = ["name": principal.sub.value, "role": t("role_" + principal.role)]
+            context["user"] = ["name": principal.name ?? principal.sub.value, "role": t("role_" + principal.role)]
             context["has_nav"] = true
             context["nav"] = navigation(principal).map { item -> [String: Any] in
                 ["href": item.href, "label": t(item.key), "current": path == item.href || path.hasPrefix(item.href + "/")]
