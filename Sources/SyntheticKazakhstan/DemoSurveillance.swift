@@ -4,17 +4,19 @@ import Foundation
 import KazakhstanRegions
 import Surveillance
 
-/// Notifiable cases for the surveillance demo: about 64 weeks of salmonellosis, chickenpox and influenza in the
+/// Notifiable cases for the surveillance demo: about two years of salmonellosis, chickenpox and influenza in the
 /// demo epidemiologist's region (Almaty), with seasonality, notified through `NotificationService` like any
-/// information system would — and one injected outbreak of salmonellosis in the last complete ISO week, which the
-/// outbreak scan must find. Dates are relative to the day of loading, so the demo always has a current outbreak.
+/// information system would — with injected outbreaks of known start, length and size (`outbreaks`), the last
+/// of them in the last complete ISO week, which the outbreak scan must find. Dates are relative to the day of
+/// loading, so the demo always has a current outbreak.
 public struct DemoSurveillance: Sendable {
     public let repository: Repository
     public let seed: UInt64
     /// KATO of the region the cases are in.
     public var region = "750000000"
-    /// Weeks of history before the current week: enough for Farrington flexible with one year (52 + 3 + 1).
-    public var weeks = 64
+    /// Weeks of history before the current week: two years, so that Farrington flexible (one year + 3 + 1 weeks of
+    /// history at least) gives a signal for about the last year.
+    public var weeks = 110
     /// The ICD-10 categories notified (of A02 salmonellosis, B01 chickenpox, J11 influenza); the outbreak is always A02's.
     public var categories: Set<String> = ["A02", "B01", "J11"]
 
@@ -31,19 +33,28 @@ public struct DemoSurveillance: Sendable {
         Disease(code: "J11.1", display: "Influenza with other respiratory manifestations, virus not identified", peak: 10, trough: 0.5, peakWeek: 5),
     ]
 
-    /// The outbreak put into the data.
+    /// An outbreak put into the data: extra cases spread evenly over `days` days from `start`.
     public struct InjectedOutbreak: Sendable, Equatable {
         /// ICD-10 category and region KATO.
         public var disease: String
         public var region: String
-        /// ISO week (`2026-W47`) and the extra cases diagnosed in it.
+        /// The first day (`YYYY-MM-DD`), the ISO week it falls in, the days it lasts and the extra cases.
+        public var start: String
         public var week: String
+        public var days: Int
         public var cases: Int
     }
 
+    /// The outbreaks, as (disease index, weeks before the last complete week, days, cases); the last is current.
+    static let plannedOutbreaks: [(disease: Int, weeksBack: Int, days: Int, cases: Int)] = [
+        (1, 30, 10, 22), (2, 15, 7, 16), (0, 6, 5, 10), (0, 0, 7, 18),
+    ]
+
     public struct Summary: Sendable {
         public var notifications = 0
-        public var outbreak: InjectedOutbreak
+        public var outbreaks: [InjectedOutbreak] = []
+        /// The outbreak of the last complete week.
+        public var outbreak: InjectedOutbreak? { outbreaks.last }
     }
 
     /// Notifies the cases up to the day before `today` (a date in Kazakhstan).
@@ -60,9 +71,16 @@ public struct DemoSurveillance: Sendable {
             throw FHIRError(422, "not-found", "The demo has no people or organisations in \(place.nameEn) to notify cases of")
         }
         var rng = RandomSource(seed: seed ^ 0x5EED_CA5E)
-        let outbreakCases = 18
-        var summary = Summary(outbreak: InjectedOutbreak(disease: "A02", region: region,
-                                                         week: CaseCalendar.isoWeekLabel(CaseCalendar.date(lastMonday)) ?? "", cases: outbreakCases))
+        var summary = Summary()
+        // Extra cases per disease and day.
+        var extra: [Int: [Int: Int]] = [:]
+        for planned in Self.plannedOutbreaks where categories.contains(String(Self.diseases[planned.disease].code.prefix(3))) || planned.disease == 0 {
+            let start = lastMonday - 7 * planned.weeksBack
+            for k in 0..<planned.cases { extra[planned.disease, default: [:]][start + k * planned.days / planned.cases, default: 0] += 1 }
+            summary.outbreaks.append(InjectedOutbreak(disease: String(Self.diseases[planned.disease].code.prefix(3)), region: region,
+                                                      start: CaseCalendar.date(start), week: CaseCalendar.isoWeekLabel(CaseCalendar.date(start)) ?? "",
+                                                      days: planned.days, cases: planned.cases))
+        }
         let service = NotificationService(repository: repository)
         // Each disease goes round the region's people in turn, so nobody is notified twice within the merge window.
         var next = Array(repeating: 0, count: Self.diseases.count)
@@ -71,10 +89,9 @@ public struct DemoSurveillance: Sendable {
             let isoWeek = CaseCalendar.isoWeek(CaseCalendar.date(monday))?.week ?? 1
             for (d, disease) in Self.diseases.enumerated() where categories.contains(String(disease.code.prefix(3))) || d == 0 {
                 let season = (1 + cos(2 * Double.pi * Double(isoWeek - disease.peakWeek) / 52)) / 2
-                var n = Self.poisson(disease.trough + (disease.peak - disease.trough) * season, &rng)
-                if monday == lastMonday && d == 0 { n += outbreakCases }
-                for _ in 0..<n {
-                    let diagnosed = monday + rng.int(7)
+                var diagnoses = (0..<Self.poisson(disease.trough + (disease.peak - disease.trough) * season, &rng)).map { _ in monday + rng.int(7) }
+                for offset in 0..<7 { diagnoses += Array(repeating: monday + offset, count: extra[d]?[monday + offset] ?? 0) }
+                for diagnosed in diagnoses {
                     guard diagnosed < day else { continue }
                     let patient = patients[next[d] % patients.count]
                     next[d] += 1

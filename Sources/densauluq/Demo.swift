@@ -4,6 +4,7 @@ import FHIRStore
 import Foundation
 import Identity
 import Logging
+import OutbreakDetection
 import Surveillance
 import SyntheticKazakhstan
 
@@ -53,12 +54,30 @@ enum DemoSetup {
             }
             FileHandle.standardError.write(Data("\n".utf8))
             print(String(format: "Loaded %d resources in %.1f s (%.0f/s).", summary.resources, summary.seconds, Double(summary.resources) / max(summary.seconds, 0.001)))
-            // Notifiable cases with one injected outbreak, and the outbreak scan over them, so that the
-            // epidemiologist's dashboard has a current alarm.
+            // Notifiable cases with injected outbreaks; the outbreak scan over the last year as the hourly run would
+            // have done it (past alarms raise no task), then today's scan, so that the epidemiologist's dashboard has
+            // a current alarm with a year of thresholds on its charts.
             let today = Instant.now().dateInKazakhstan
             let cases = try await DemoSurveillance(repository: repository, seed: seed).load(today: today)
-            let scan = try await OutbreakScan(repository: repository).run(on: today)
-            print("Notified \(cases.notifications) cases of infectious diseases in Almaty, with an outbreak of \(cases.outbreak.disease) in \(cases.outbreak.week) (+\(cases.outbreak.cases) cases); outbreak scan: \(scan.alarms) alarm(s), \(scan.tasksCreated) task(s).")
+            let scan = OutbreakScan(repository: repository)
+            if let end = CaseCalendar.dayNumber(today) {
+                _ = try await scan.backfill(from: CaseCalendar.date(end - 371), to: CaseCalendar.date(end - 1))
+            }
+            let current = try await scan.run(on: today)
+            var scores: [SignalAlgorithm: DetectionPerformance] = [:]
+            if let end = CaseCalendar.dayNumber(today) {
+                let known = cases.outbreaks.map { SignalEvaluation.KnownOutbreak(disease: $0.disease, region: $0.region, start: $0.start, days: $0.days, cases: $0.cases) }
+                scores = try await SignalEvaluation(repository: repository).evaluate(known, from: CaseCalendar.date(end - 371), to: CaseCalendar.date(end - 1))
+            }
+            print("Notified \(cases.notifications) cases of infectious diseases in Almaty with \(cases.outbreaks.count) injected outbreaks ("
+                  + cases.outbreaks.map { "\($0.disease) from \($0.start), +\($0.cases)" }.joined(separator: "; ")
+                  + "); outbreak scan of \(current.week): \(current.alarms) alarm(s), \(current.tasksCreated) task(s).")
+            for algorithm in SignalAlgorithm.allCases {
+                guard let p = scores[algorithm] else { continue }
+                print("  \(algorithm.rawValue): injected outbreaks found \(p.detection.successes)/\(p.detection.trials), median delay "
+                      + (p.medianDelay.map { String(format: "%.1f", $0) } ?? "–") + " \(algorithm.isWeekly ? "weeks" : "days"), false alarms "
+                      + "\(p.falseAlarms) of \(p.nonOutbreakPeriods) disease-\(algorithm.isWeekly ? "weeks" : "days") without an outbreak in the last year")
+            }
         }
         try await accounts(database: database)
     }

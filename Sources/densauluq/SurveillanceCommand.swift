@@ -49,6 +49,7 @@ struct SurveillanceCommand: AsyncParsableCommand {
             discussion: "`densauluq serve` runs the same every hour. Running it again for the same day recomputes the same periods and raises no second task.")
         @OptionGroup var db: DatabaseOptions
         @Option(help: "The scan's day (YYYY-MM-DD; default today in Kazakhstan): the week and day that ended before it are evaluated.") var date: String?
+        @Option(help: "First, compute the signals every day from this date to the day before the scan's would have given (after loading history); past alarms raise no task.") var from: String?
 
         func run() async throws {
             var logger = Logger(label: "densauluq.surveillance")
@@ -56,7 +57,13 @@ struct SurveillanceCommand: AsyncParsableCommand {
             let database = try await db.open(logger: logger)
             let summary: OutbreakScan.Summary
             do {
-                summary = try await OutbreakScan(repository: Repository(database: database, logger: logger)).run(on: date)
+                let scan = OutbreakScan(repository: Repository(database: database, logger: logger))
+                let day = date ?? Instant.now().dateInKazakhstan
+                if let from, let end = CaseCalendar.dayNumber(day) {
+                    let past = try await scan.backfill(from: from, to: CaseCalendar.date(end - 1))
+                    print("backfilled \(past.count) days: \(past.reduce(0) { $0 + $1.signals }) signals, \(past.reduce(0) { $0 + $1.alarms }) alarms")
+                }
+                summary = try await scan.run(on: day)
                 await database.shutdown()
             } catch {
                 await database.shutdown()

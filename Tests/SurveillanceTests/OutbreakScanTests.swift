@@ -133,4 +133,34 @@ import Testing
             await #expect(throws: FHIRError.self) { try await OutbreakScan(repository: repo).run(on: "2026-13-01", now: Self.now) }
         }
     }
+
+    @Test(arguments: TestDatabase.available)
+    func aBackfillRaisesNoTaskAndTheKnownOutbreakIsScored(_ db: TestDatabase) async throws {
+        try await db.withRepository { repo in
+            _ = try await Self.load(repo, weeks: 110, spike: 40)
+            let scan = OutbreakScan(repository: repo)
+            let days = try await scan.backfill(from: "2026-10-01", to: "2026-11-24", now: Self.now)
+            #expect(days.count == 55 && days.allSatisfy { $0.tasksCreated == 0 })
+            // Weekly results for the week before the first day's and each Monday's scan (W39…W47), no task.
+            let weekly = try await SignalJournal(repository: repo).signals(.init(algorithm: .farringtonFlexible))
+            #expect(Set(weekly.map(\.period)).count == 9 && weekly.allSatisfy { $0.task == nil })
+            #expect(try await repo.search(type: "Task", parameters: [("_summary", "count")], baseURL: "").objectValue?["total"]?.intValue == 0)
+            // The same week's signal as the day's own scan gives.
+            let w47 = try #require(weekly.first { $0.period == "2026-W47" })
+            #expect(w47.alarm && w47.observed == 44)
+            // The spike of 40 on Wednesday 18 November (diagnosed that day), scored.
+            let known = SignalEvaluation.KnownOutbreak(disease: "A09", region: Self.almaty, start: "2026-11-18", days: 1, cases: 40)
+            let scores = try await SignalEvaluation(repository: repo).evaluate([known], from: "2026-10-01", to: "2026-11-23")
+            let farrington = try #require(scores[.farringtonFlexible])
+            #expect(farrington.detection.successes == 1 && farrington.detection.trials == 1 && farrington.delays == [0])
+            let c1 = try #require(scores[.earsC1])
+            #expect(c1.detection.successes == 1 && c1.delays == [0])
+            // R's C3 looks at the two days before: it never alarms on the spike's own day.
+            #expect(scores[.earsC3]?.detection.successes == 0)
+            // W40…W47 ended by 23 November; all but the outbreak's week count as periods without an outbreak.
+            #expect(farrington.nonOutbreakPeriods == 7)
+            // The day's scan afterwards raises the task of the current alarm.
+            #expect(try await scan.run(on: Self.scanDay, now: Self.now).tasksCreated == 1)
+        }
+    }
 }

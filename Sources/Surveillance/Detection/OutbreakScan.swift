@@ -51,6 +51,25 @@ public struct OutbreakScan: Sendable {
 
     /// Scans the periods that ended before `day` (a date in Kazakhstan; default today).
     public func run(on day: String? = nil, now: Date = Date()) async throws -> Summary {
+        try await run(on: day, now: now, weeklyToo: true, raiseTasks: true)
+    }
+
+    /// Computes the signals every day from `from` to `to` (inclusive) would have given, as if the scan had run on
+    /// each of them — after loading historical data, or for the demo. Past alarms raise no task unless asked.
+    /// - Returns: one summary per day scanned (the weekly algorithm only on Mondays and on `from`).
+    public func backfill(from: String, to: String, raiseTasks: Bool = false, now: Date = Date()) async throws -> [Summary] {
+        guard let first = CaseCalendar.dayNumber(from) else { throw FHIRError(400, "invalid", "'\(from)' is not a date", expression: "from") }
+        guard let last = CaseCalendar.dayNumber(to) else { throw FHIRError(400, "invalid", "'\(to)' is not a date", expression: "to") }
+        guard last - first <= 3_660 else { throw FHIRError(400, "too-costly", "A backfill covers at most ten years", expression: "from") }
+        var summaries: [Summary] = []
+        for day in stride(from: first, through: last, by: 1) {
+            let monday = ((day + 3) % 7 + 7) % 7 == 0
+            summaries.append(try await run(on: CaseCalendar.date(day), now: now, weeklyToo: monday || day == first, raiseTasks: raiseTasks))
+        }
+        return summaries
+    }
+
+    func run(on day: String?, now: Date, weeklyToo: Bool, raiseTasks: Bool) async throws -> Summary {
         let instant = Instant(now)
         let today = day ?? instant.dateInKazakhstan
         guard let dayNumber = CaseCalendar.dayNumber(today) else {
@@ -70,7 +89,7 @@ public struct OutbreakScan: Sendable {
             let firstMonday = first - ((first + 3) % 7 + 7) % 7
             let years = min(maxYears, ((lastWeek - firstMonday) / 7 - w) / 52)
             var weekly: CaseSeries?
-            if years >= 1 {
+            if years >= 1 && weeklyToo {
                 let length = years * 52 + w + 1
                 weekly = try await CaseSeries.read(db, start: lastWeek - 7 * (length - 1), step: 7, length: length)
             }
@@ -91,7 +110,7 @@ public struct OutbreakScan: Sendable {
         }
         summary.signals = signals.count
         summary.alarms = signals.filter(\.alarm).count
-        let tasks = try await store(signals, now: computed)
+        let tasks = try await store(signals, now: computed, raiseTasks: raiseTasks)
         summary.tasksCreated = tasks.created
         summary.tasksUpdated = tasks.updated
         return summary
@@ -141,7 +160,7 @@ public struct OutbreakScan: Sendable {
     }
 
     /// Writes the signals and raises or extends the tasks of the alarms, in one transaction.
-    func store(_ signals: [Signal], now: String) async throws -> (created: Int, updated: Int) {
+    func store(_ signals: [Signal], now: String, raiseTasks: Bool) async throws -> (created: Int, updated: Int) {
         guard !signals.isEmpty else { return (0, 0) }
         return try await repository.serviceTransaction { tx in
             // One scan writes at a time, so that two at once cannot both raise a task for the same alarm.
@@ -153,7 +172,7 @@ public struct OutbreakScan: Sendable {
                       AND algorithm = \(bind: signal.algorithm.rawValue) AND period = \(bind: signal.period)
                     """).first().flatMap { try $0.decode(column: "task", as: String?.self) }
                 try await signal.upsert(tx.sql)
-                if signal.alarm && existing == nil {
+                if raiseTasks && signal.alarm && existing == nil {
                     alarms[CaseSeries.Key(disease: signal.disease, region: signal.region), default: []].append(signal)
                 }
             }
