@@ -27,7 +27,7 @@ public struct WebApp: Sendable {
             throw WebAppError.badTemplate("\(error)")
         }
         // The library reads an absent directory as empty; a page must not find out at run time.
-        for page in ["layout", "message", "sign-in", "home", "surveillance", "surveillance-series", "surveillance-notify"]
+        for page in ["layout", "message", "sign-in", "home", "surveillance", "surveillance-series", "surveillance-notify", "surveillance-journal"]
         where templates.getTemplate(named: page) == nil {
             throw WebAppError.resourceMissing("templates/\(page).mustache")
         }

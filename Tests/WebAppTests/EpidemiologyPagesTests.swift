@@ -178,14 +178,20 @@ import WebApp
                 #expect(good.status == 201 && good.contains("A new case was registered."))
                 let again = try await browser.post(client, "/surveillance/notify", fields)
                 #expect(again.status == 200 && again.contains("merged"))
+                // The journal lists the case once, with its two notifications; a bad date is named.
+                let journal = try await browser.get(client, "/surveillance/journal?disease=B05&from=2026-13-40")
+                #expect(journal.status == 200 && journal.contains("B05 Measles") && journal.contains("2026-13-40") && journal.contains("is not a date."))
+                #expect(journal.contains(#"<a href="/surveillance/journal" aria-current="page">Journal</a>"#))
+                #expect(!journal.contains(#"<a href="/surveillance" aria-current="page">"#))
             }
             let measles = try await CaseCounts(repository: repo).journal(.init(disease: "B05"))
             #expect(measles.count == 1 && measles.first?.notifications == 2 && measles.first?.electronic == 0)
             try await w.audit.shutdown()
             let entries = try await repo.database.read { db in
-                try await db.raw("SELECT action, patient, outcome FROM audit_log WHERE action = 'notify'").all()
+                try await db.raw("SELECT action, patient, outcome FROM audit_log WHERE action IN ('notify', 'journal')").all()
             }
-            #expect(entries.count == 3)
+            // Two accepted notifications and one refused (the invalid IIN reached no patient), and the journal's patient.
+            #expect(entries.count == 4)
         }
     }
 }

@@ -112,7 +112,11 @@ def browser(server, artifacts, request):
     def shot(name: str):
         db = "postgres" if server["database"].startswith("postgres") else "sqlite"
         file = artifacts / f"{request.node.name}-{db}-{len(shots):02d}-{name}.png"
+        # The whole page, not only the phone-sized viewport.
+        height = driver.execute_script("return Math.max(document.body.scrollHeight, document.documentElement.scrollHeight)")
+        driver.set_window_size(412, min(max(int(height) + 140, 915), 8000))
         driver.save_screenshot(str(file))
+        driver.set_window_size(412, 915)
         shots.append(file)
 
     driver.shot = shot

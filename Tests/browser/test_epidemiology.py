@@ -74,3 +74,8 @@ def test_a_paper_notification_is_typed_in(browser, server):
                            headers={"Authorization": "Bearer " + token}, timeout=30).json()
     cases = [p for p in journal.get("parameter", []) if p["name"] == "case"]
     assert len(cases) == 1
+    # The journal page in Kazakh lists it.
+    browser.get(browser.base + "/surveillance/journal?disease=B05&lang=kk")
+    assert browser.find_element(By.TAG_NAME, "h1").text == "Жұқпалы және паразиттік аурулар журналы"
+    assert "Қызылша" in browser.find_element(By.ID, "cases").find_element(By.XPATH, "..").text
+    browser.shot("journal-kk")

@@ -59,8 +59,11 @@ struct PageRequest: Sendable {
         if let principal {
             context["user"] = ["name": principal.name ?? principal.sub.value, "role": t("role_" + principal.role)]
             context["has_nav"] = true
-            context["nav"] = navigation(principal).map { item -> [String: Any] in
-                ["href": item.href, "label": t(item.key), "current": path == item.href || path.hasPrefix(item.href + "/")]
+            let items = navigation(principal)
+            // The current section: the longest link the path is under.
+            let current = items.filter { path == $0.href || path.hasPrefix($0.href == "/" ? "/" : $0.href + "/") }.max { $0.href.count < $1.href.count }
+            context["nav"] = items.map { item -> [String: Any] in
+                ["href": item.href, "label": t(item.key), "current": item.href == current?.href]
             }
         }
         let html = app.templates.render(context, withTemplate: template) ?? "template \(template) is missing"
@@ -72,7 +75,7 @@ struct PageRequest: Sendable {
     func navigation(_ principal: AccessToken) -> [(href: String, key: String)] {
         var items: [(String, String)] = [("/", "home")]
         switch principal.accountRole {
-        case .epidemiologist, .systemAdmin: items += [("/surveillance", "nav_surveillance"), ("/surveillance/notify", "nav_notify")]
+        case .epidemiologist, .systemAdmin: items += [("/surveillance", "nav_surveillance"), ("/surveillance/journal", "nav_journal"), ("/surveillance/notify", "nav_notify")]
         default: break
         }
         return items

@@ -18,6 +18,7 @@ struct EpidemiologyPages: Sendable {
     func addRoutes<Context: RequestContext>(to router: Router<Context>) {
         let pages = self, app = self.app
         router.get("/surveillance") { request, _ in await app.handle(request) { page in try await pages.dashboard(page) } }
+        router.get("/surveillance/journal") { request, _ in await app.handle(request) { page in try await pages.journal(page) } }
         router.get("/surveillance/series") { request, _ in await app.handle(request) { page in try await pages.series(page) } }
         router.post("/surveillance/scan") { request, _ in await app.handle(request) { page in try await pages.scan(page) } }
         router.post("/surveillance/tasks/:id") { request, context in
