@@ -9,13 +9,13 @@ import Testing
     /// The day `n` days from today (UTC), `YYYY-MM-DD`.
     static func day(_ n: Int) -> String { String(Instant(millis: Instant.now().millis + Int64(n) * 86_400_000).iso.prefix(10)) }
 
-    /// A published schedule of `prr-a` (phc-a) for the next two days, 09:00–10:00 in 15-minute slots: 8 slots.
-    static func publishedSchedule(_ repo: Repository, remote: Bool = false) async throws -> (schedule: String, slots: [String]) {
+    /// A published schedule of `prr-a` (phc-a) for the next two days, by default 09:00–10:00 in 15-minute slots: 8 slots.
+    static func publishedSchedule(_ repo: Repository, remote: Bool = false, hours: (String, String) = ("09:00", "10:00")) async throws -> (schedule: String, slots: [String]) {
         let schedules = ScheduleService(repository: repo)
         var plan = ScheduleService.Plan(practitionerRole: "prr-a", from: day(1), to: day(2))
         plan.weekdays = Set(1...7)
-        plan.start = "09:00"
-        plan.end = "10:00"
+        plan.start = hours.0
+        plan.end = hours.1
         plan.remote = remote
         let schedule = try await schedules.build(plan)
         try await schedules.advance(schedule: schedule.id, to: .approved)
@@ -114,6 +114,16 @@ import Testing
             #expect(starts.count == 20)
             #expect(starts.first == "2026-12-07T09:00:00+05:00" && starts.last == "2026-12-11T09:45:00+05:00")
             #expect(!starts.contains { $0.hasPrefix("2026-12-12") || $0.hasPrefix("2026-12-13") })
+            // The same doctor in the same hours again: refused, nothing written; the afternoon of the same days is fine.
+            var again = ScheduleService.Plan(practitionerRole: "prr-a", from: "2026-12-09", to: "2026-12-20")
+            again.start = "09:30"
+            again.end = "11:00"
+            #expect(await PrimaryCareWorld.status { _ = try await schedules.build(again) } == 409)
+            let count = try await repo.search(type: "Schedule", parameters: [("actor", "PractitionerRole/prr-a"), ("_summary", "count")], baseURL: "urn:test")
+            #expect(count["total"]?.intValue == 1)
+            again.start = "14:00"
+            again.end = "15:00"
+            _ = try await schedules.build(again)
             for bad in [("2026-02-30", "2026-03-01"), ("2026-12-10", "2026-12-01"), ("12/07/2026", "2026-12-08")] {
                 #expect(await PrimaryCareWorld.status { _ = try await schedules.build(ScheduleService.Plan(practitionerRole: "prr-a", from: bad.0, to: bad.1)) } == 400)
             }
@@ -150,7 +160,8 @@ import Testing
             let booking = BookingService(repository: repo)
             let (_, inPerson) = try await Self.publishedSchedule(repo)
             #expect(await PrimaryCareWorld.status { _ = try await booking.book(slot: inPerson[0], patient: "p1", remote: true) } == 422)
-            let (_, remote) = try await Self.publishedSchedule(repo, remote: true)
+            // The same doctor's remote hours are later the same days (overlapping schedules are refused).
+            let (_, remote) = try await Self.publishedSchedule(repo, remote: true, hours: ("11:00", "12:00"))
             #expect(await PrimaryCareWorld.status { _ = try await booking.book(slot: remote[0], patient: "p1", remote: true) } == 422)
             var org = try await repo.read(type: "Organization", id: "phc-a").json
             if case .object(var o) = org {

@@ -69,6 +69,7 @@ public struct ScheduleService: Sendable {
             guard role.json["active"]?.boolValue != false else {
                 throw FHIRError(422, "business-rule", "PractitionerRole/\(plan.practitionerRole) is not active", expression: "practitionerRole")
             }
+            try await Self.refuseOverlap(tx, plan: plan, slots: slots)
             var actors: [JSON] = [["reference": .string("PractitionerRole/\(plan.practitionerRole)")]]
             if let p = role.json["practitioner"]?["reference"]?.stringValue { actors.append(["reference": .string(p)]) }
             for l in role.json["location"]?.arrayValue ?? [] { if let r = l["reference"]?.stringValue { actors.append(["reference": .string(r)]) } }
@@ -89,6 +90,33 @@ public struct ScheduleService: Sendable {
                 _ = try await tx.write(Array(writes[chunk..<min(chunk + 500, writes.count)]))
             }
             return stored
+        }
+    }
+
+    /// A doctor cannot be in two places at once: a new schedule may not have a slot overlapping a slot of another
+    /// active schedule of the same PractitionerRole (two schedules of one day, morning and evening, are fine).
+    /// - Throws: 409 naming the other schedule and the first clash.
+    static func refuseOverlap(_ tx: StoreTransaction, plan: Plan, slots: [(start: String, end: String)]) async throws {
+        // Two builds for one role at once must see each other.
+        try await tx.lock("schedules-of:" + plan.practitionerRole)
+        guard let first = slots.first?.start, let last = slots.last?.end else { return }
+        let others = try await tx.ids("Schedule", matching: "actor=PractitionerRole/\(plan.practitionerRole)&active=true&date=le\(plan.to)&date=ge\(plan.from)")
+        for other in others.sorted() {
+            let taken = try await tx.resources("Slot", matching: "schedule=Schedule/\(other)")
+                .compactMap { slot -> (start: String, end: String)? in
+                    guard let start = slot.json["start"]?.stringValue, let end = slot.json["end"]?.stringValue, start < last, end > first else { return nil }
+                    return (start, end)
+                }
+                .sorted { $0.start < $1.start }
+            // Both lists are sorted: one pass finds the first overlap.
+            var i = 0, j = 0
+            while i < slots.count && j < taken.count {
+                if slots[i].start < taken[j].end && taken[j].start < slots[i].end {
+                    throw FHIRError(409, "conflict", "PractitionerRole/\(plan.practitionerRole) already has Schedule/\(other) with a slot \(taken[j].start)–\(taken[j].end), which the new slot \(slots[i].start)–\(slots[i].end) overlaps",
+                                    expression: "practitionerRole")
+                }
+                if slots[i].end <= taken[j].end { i += 1 } else { j += 1 }
+            }
         }
     }
 
