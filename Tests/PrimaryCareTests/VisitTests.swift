@@ -56,6 +56,26 @@ import Testing
     }
 
     @Test(arguments: TestDatabase.available)
+    func aDoctorsReportedPositionCountsWhileItIsFresh(_ db: TestDatabase) async throws {
+        try await db.withRepository { repo in
+            try await PrimaryCareWorld.load(repo)
+            try await Self.secondDoctor(repo)
+            let attachments = AttachmentService(repository: repo)
+            for p in ["p1", "p2"] { try await attachments.attach(patient: p, organization: "phc-a") }
+            let visits = HomeVisitService(repository: repo, visitsPerDay: 5)
+            let now = Date()
+            // pr-a (whose area lies 17 km north) says from her phone that she is at p1's door, pr-near is away north.
+            try await visits.report(role: "prr-a", latitude: 43.2516, longitude: 76.9511, now: now)
+            try await visits.report(role: "prr-near", latitude: 43.45, longitude: 76.95, now: now)
+            #expect(Self.performer(try await visits.request(patient: "p1", reason: "температура", now: now)) == "Practitioner/pr-a")
+            // Three hours later the reports are stale: the areas count again.
+            #expect(Self.performer(try await visits.request(patient: "p2", reason: "кашель", now: now.addingTimeInterval(3 * 3600))) == "Practitioner/pr-near")
+            #expect(await PrimaryCareWorld.status { try await visits.report(role: "prr-a", latitude: 91, longitude: 0) } == 400)
+            #expect(await PrimaryCareWorld.status { try await visits.report(role: "nobody", latitude: 43, longitude: 76) } == 404)
+        }
+    }
+
+    @Test(arguments: TestDatabase.available)
     func aVisitEndsWithEncounterDiagnosesReferralsPrescriptionsAndNote(_ db: TestDatabase) async throws {
         try await db.withRepository { repo in
             try await PrimaryCareWorld.load(repo)
@@ -135,6 +155,12 @@ import Testing
                 let wrongSystem = try await world.call(client, "doctorA", "/fhir/ServiceRequest/\(visit.json["id"]?.stringValue ?? "")/$complete",
                                                        #"{"resourceType":"Parameters","parameter":[{"name":"diagnosis","valueCoding":{"system":"http://snomed.info/sct","code":"1234"}}]}"#)
                 #expect(wrongSystem.status == 400 && wrongSystem.json["issue"]?[0]?["expression"]?[0]?.stringValue == "Parameters.parameter[0]")
+                // The doctor's phone reports where she is; nobody else may say it for her.
+                let here = #"{"resourceType":"Parameters","parameter":[{"name":"latitude","valueDecimal":43.25},{"name":"longitude","valueDecimal":76.95}]}"#
+                #expect(try await world.call(client, "doctorA", "/fhir/PractitionerRole/prr-a/$position", here).status == 200)
+                #expect(try await world.call(client, "p1", "/fhir/PractitionerRole/prr-a/$position", here).status == 403)
+                #expect(try await world.call(client, "doctorA", "/fhir/PractitionerRole/prr-a/$position",
+                                             #"{"resourceType":"Parameters","parameter":[{"name":"latitude","valueDecimal":43.25}]}"#).status == 400)
             }
             // Every change is in the patient's audit trail, with the operation and who did it.
             try await world.audit.flush()

@@ -107,6 +107,14 @@ public struct OperationParameters: Sendable {
         throw FHIRError(400, "invalid", "Parameter '\(name)' must be an integer", expression: e.location)
     }
 
+    /// A decimal value (`valueDecimal`, `valueInteger`, or a number in a query).
+    public func decimal(_ name: String) throws(FHIRError) -> Double? {
+        guard let e = entries.first(where: { $0.name == name }) else { return nil }
+        if let d = e.element["valueDecimal"]?.doubleValue ?? e.element["valueInteger"]?.doubleValue { return d }
+        if let s = e.element["valueString"]?.stringValue, let d = Double(s), d.isFinite { return d }
+        throw FHIRError(400, "invalid", "Parameter '\(name)' must be a decimal number", expression: e.location)
+    }
+
     /// A boolean value (`valueBoolean`, or `true`/`false` in a query).
     public func boolean(_ name: String) throws(FHIRError) -> Bool? {
         guard let e = entries.first(where: { $0.name == name }) else { return nil }

@@ -183,6 +183,16 @@ public enum Migrations {
                 "CREATE INDEX surveillance_beds_region ON surveillance_beds (region, day)",
             ]
         },
+        // Where district doctors last said they were (their phone, on the way between home visits): the nearest
+        // doctor for a home visit is reckoned from it while it is fresh.
+        Migration(version: 10, description: "doctors' reported positions") { _ in
+            [
+                """
+                CREATE TABLE practitioner_positions (role TEXT PRIMARY KEY, latitude DOUBLE PRECISION NOT NULL,
+                  longitude DOUBLE PRECISION NOT NULL, reported TEXT NOT NULL)
+                """,
+            ]
+        },
     ]
 
     /// The statements that remove the append-only guard of `audit_log` — what an attacker with the database

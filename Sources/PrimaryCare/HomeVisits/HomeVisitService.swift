@@ -4,16 +4,36 @@ import Foundation
 
 /// Requesting a doctor at home (seed 002, process 1.2): the request must give a reason; the nearest available
 /// district doctor of the organisation the person is attached to is assigned, by the distance from the person's
-/// home to the doctor's catchment area (its `position`, else the organisation's address). The request is a
+/// home to where the doctor is: the position the doctor last reported (`report(position:)`, from their phone) if
+/// it is recent, else their catchment area's `position`, else the organisation's address. The request is a
 /// ServiceRequest of category `home-visit` whose status and performer the person sees.
 public struct HomeVisitService: Sendable {
     public let repository: Repository
     /// Home visits a doctor takes a day before counting as unavailable.
     public var visitsPerDay: Int
 
-    public init(repository: Repository, visitsPerDay: Int = 10) {
+    /// How long a reported position stands for where the doctor is.
+    public var positionLifetime: TimeInterval
+
+    public init(repository: Repository, visitsPerDay: Int = 10, positionLifetime: TimeInterval = 2 * 3600) {
         self.repository = repository
         self.visitsPerDay = visitsPerDay
+        self.positionLifetime = positionLifetime
+    }
+
+    /// Records where the doctor of `role` is now (WGS84 degrees).
+    /// - Throws: 400 for coordinates out of range; 404 unknown role.
+    public func report(role: String, latitude: Double, longitude: Double, now: Date = Date()) async throws {
+        guard (-90...90).contains(latitude) else { throw FHIRError(400, "invalid", "latitude must be between -90 and 90, not \(latitude)", expression: "latitude") }
+        guard (-180...180).contains(longitude) else { throw FHIRError(400, "invalid", "longitude must be between -180 and 180, not \(longitude)", expression: "longitude") }
+        try await repository.serviceTransaction { tx in
+            guard try await tx.read("PractitionerRole", role) != nil else { throw FHIRError.notFound("PractitionerRole", role) }
+            try await tx.sql.raw("DELETE FROM practitioner_positions WHERE role = \(bind: role)").run()
+            try await tx.sql.raw("""
+                INSERT INTO practitioner_positions (role, latitude, longitude, reported)
+                VALUES (\(bind: role), \(bind: latitude), \(bind: longitude), \(bind: Instant(now).iso))
+                """).run()
+        }
     }
 
     public static let categorySystem = "http://densauluq.kz/fhir/CodeSystem/service-category"
@@ -49,7 +69,9 @@ public struct HomeVisitService: Sendable {
             let today = Instant(now).dateInKazakhstan
             let home = AttachmentService.home(person.json)
             let age = AttachmentService.age(birthDate: person.json["birthDate"]?.stringValue, on: today)
-            let chosen = try await Self.nearestAvailable(tx, organization: attachment.organization, home: home, age: age, today: today, limit: visitsPerDay)
+            let since = Instant(now.addingTimeInterval(-positionLifetime)).iso
+            let chosen = try await Self.nearestAvailable(tx, organization: attachment.organization, home: home, age: age, today: today, limit: visitsPerDay,
+                                                         reportedSince: since)
             var request = JSONObject()
             request["resourceType"] = "ServiceRequest"
             request["status"] = "active"
@@ -104,8 +126,12 @@ public struct HomeVisitService: Sendable {
     /// The nearest district doctor of `organization` who serves the person's age and has fewer than `limit` open
     /// home visits today, and is not marked unavailable today; nearest first, then the least busy.
     static func nearestAvailable(_ tx: StoreTransaction, organization: String, home: (latitude: Double, longitude: Double)?,
-                                 age: Int?, today: String, limit: Int) async throws -> (candidate: Candidate, kilometres: Double?)? {
+                                 age: Int?, today: String, limit: Int, reportedSince: String) async throws -> (candidate: Candidate, kilometres: Double?)? {
         guard let org = try await tx.read("Organization", organization) else { return nil }
+        var reported: [String: (Double, Double)] = [:]
+        for row in try await tx.sql.raw("SELECT role, latitude, longitude FROM practitioner_positions WHERE reported >= \(bind: reportedSince)").all() {
+            reported[try row.decode(column: "role", as: String.self)] = (try row.decode(column: "latitude", as: Double.self), try row.decode(column: "longitude", as: Double.self))
+        }
         let orgPoint = (org.json["address"]?.arrayValue ?? []).lazy.compactMap(CareMap.coordinates).first
         var candidates: [Candidate] = []
         for role in try await tx.resources("PractitionerRole", matching: "organization=Organization/\(organization)") where role.json["active"]?.boolValue != false {
@@ -115,7 +141,7 @@ public struct HomeVisitService: Sendable {
             let area = try await tx.read("Location", areaId)
             let type = (area?.json["type"]?.arrayValue ?? []).flatMap { $0["coding"]?.arrayValue ?? [] }
                 .first { $0["system"]?.stringValue == Attachment.areaTypeSystem }?["code"]?.stringValue ?? "gp"
-            let position = area.flatMap { a -> (Double, Double)? in
+            let position = reported[role.id] ?? area.flatMap { a -> (Double, Double)? in
                 guard let lat = a.json["position"]?["latitude"]?.doubleValue, let lon = a.json["position"]?["longitude"]?.doubleValue else { return nil }
                 return (lat, lon)
             } ?? orgPoint.map { ($0.latitude, $0.longitude) }
