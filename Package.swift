@@ -69,7 +69,7 @@ let package = Package(
         .target(name: "SurveillanceAPI", dependencies: ["Surveillance", "FHIRServer", "FHIRStore", "FHIRJSON", "Identity", "KazakhstanRegions"]),
         // The web application: server-rendered pages (Mustache) in Russian, Kazakh and English, signed in with a session cookie.
         .target(name: "WebApp", dependencies: [
-            "FHIRStore", "FHIRJSON", "Identity", "Audit", "Surveillance", "KazakhstanRegions",
+            "FHIRStore", "FHIRJSON", "Identity", "Audit", "AccessControl", "Surveillance", "PrimaryCare", "KazakhstanRegions",
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "Mustache", package: "swift-mustache"),
             .product(name: "HTTPTypes", package: "swift-http-types"),
@@ -94,6 +94,8 @@ let package = Package(
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "HTTPTypes", package: "swift-http-types"),
         ]),
+        // The outbreak-detection speed benchmark against R and the measured detection study (Benchmarks/outbreak_detection.py).
+        .executableTarget(name: "outbreak-benchmark", dependencies: ["OutbreakDetection"], path: "Benchmarks/OutbreakDetection"),
         .executableTarget(name: "densauluq", dependencies: [
             "FHIRStore", "FHIRServer", "FHIRJSON", "Identity", "IdentityAPI", "Audit", "SyntheticKazakhstan", "PrimaryCare", "PrimaryCareAPI", "SurveillanceAPI", "Surveillance", "OutbreakDetection", "WebApp",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),

@@ -18,6 +18,7 @@ Raw outputs go to Benchmarks/results/outbreak-YYYYMMDD-HHMMSS/ (git-ignored).
 """
 
 import argparse
+import os
 import csv
 import datetime
 import json
@@ -28,7 +29,7 @@ import subprocess
 import sys
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
-TIMING = re.compile(r"^TIMING settings=(\w+) seconds=([0-9.]+) series=(\d+) points=(\d+) failures=(\d+)$")
+TIMING = re.compile(r"^TIMING settings=(\w+)(?: threads=\d+)? seconds=([0-9.]+) series=(\d+) points=(\d+) failures=(\d+)$")
 TOLERANCE = 1e-6
 
 
@@ -112,8 +113,10 @@ def main():
     parser.add_argument("--settings", default="both", choices=["noufaily", "original", "both"])
     parser.add_argument("--max-series", type=int, help="run only the first N series (a quick estimate)")
     parser.add_argument("--rscript", default="Rscript")
+    parser.add_argument("--threads", type=int, default=os.cpu_count() or 1,
+                        help="also time Swift with the series spread over this many threads (R runs on one)")
     parser.add_argument("--study", action="store_true", help="also run the detection study")
-    parser.add_argument("--replicates", type=int, default=100, help="detection study: series per scenario and size")
+    parser.add_argument("--replicates", type=int, default=200, help="detection study: series per scenario and size")
     args = parser.parse_args()
 
     binary = pathlib.Path(args.bin).resolve()
@@ -133,20 +136,29 @@ def main():
                        out / "swift.log")
     r_time, swift_time = timings(r_output), timings(swift_output)
     comparison = compare(read_results(out / "r.csv"), read_results(out / "swift.csv"))
+    parallel_time = {}
+    if args.threads > 1:
+        parallel_output = run([binary, "speed", "--series", series, "--out", out / "swift-parallel.csv", "--settings", args.settings,
+                               "--threads", str(args.threads)] + swift_limit, out / "swift-parallel.log")
+        parallel_time = timings(parallel_output)
+        if (out / "swift-parallel.csv").read_text() != (out / "swift.csv").read_text():
+            sys.exit("the parallel run's results differ from the single-threaded run's")
 
     lines = [
         f"Outbreak detection speed benchmark, {datetime.datetime.now(datetime.timezone.utc).strftime('%Y-%m-%d')}, results in {out.relative_to(ROOT)}",
         "",
-        "| settings | series | evaluated weeks | R (s) | Swift (s) | speed-up | upper bounds compared (NA) | mismatches (bound / alarm) | max rel. diff | alarms |",
-        "|---|---:|---:|---:|---:|---:|---|---|---:|---:|",
+        f"| settings | series | evaluated weeks | R (s) | Swift, 1 thread (s) | speed-up | Swift, {args.threads} threads (s) | speed-up | upper bounds compared (NA) | mismatches (bound / alarm) | max rel. diff | alarms |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|---|---|---:|---:|",
     ]
     for setting in ["noufaily", "original"]:
         if setting not in r_time or setting not in swift_time:
             continue
         r, s, c = r_time[setting], swift_time[setting], comparison.get(setting, {})
         speedup = r["seconds"] / s["seconds"] if s["seconds"] > 0 else float("inf")
+        p = parallel_time.get(setting)
+        parallel = f"{p['seconds']:.2f} | {r['seconds'] / p['seconds']:.1f}x" if p and p["seconds"] > 0 else "– | –"
         lines.append(
-            f"| {setting} | {r['series']} | {c.get('points', 0):,} | {r['seconds']:.1f} | {s['seconds']:.2f} | {speedup:.1f}x | "
+            f"| {setting} | {r['series']} | {c.get('points', 0):,} | {r['seconds']:.1f} | {s['seconds']:.2f} | {speedup:.1f}x | {parallel} | "
             f"{c.get('bounds_compared', 0):,} ({c.get('bounds_na', 0):,}) | {c.get('bound_mismatches', 0)} / {c.get('alarm_mismatches', 0)}"
             f"{' (missing ' + str(c['missing']) + ')' if c.get('missing') else ''} | {c.get('max_relative_difference', 0):.1e} | {c.get('alarms_r', 0):,} |")
     summary = "\n".join(lines) + "\n"
@@ -156,7 +168,7 @@ def main():
         summary += "\nDetection study:\n\n" + study
 
     (out / "summary.md").write_text(summary)
-    (out / "summary.json").write_text(json.dumps({"r": r_time, "swift": swift_time, "comparison": comparison}, indent=2))
+    (out / "summary.json").write_text(json.dumps({"r": r_time, "swift": swift_time, "swift_parallel": parallel_time, "comparison": comparison}, indent=2))
     print(summary)
     mismatches = sum(c["bound_mismatches"] + c["alarm_mismatches"] + c["missing"] for c in comparison.values())
     sys.exit(1 if mismatches else 0)

@@ -30,26 +30,35 @@ enum SpeedRun {
         let csvRows: [String]
     }
 
-    static func run(_ series: [BenchmarkSeries], settings: BenchmarkSettings) -> Outcome {
+    /// - Parameter threads: series are spread over this many threads (each series on one thread, as R's loop
+    ///   does on one core); 1 compares like with like against single-threaded R.
+    static func run(_ series: [BenchmarkSeries], settings: BenchmarkSettings, threads: Int = 1) -> Outcome {
         // Build the inputs before the clock starts, as the R script builds its sts objects first.
         let inputs: [(name: String, series: CountSeries?)] = series.map { entry in
             (entry.name, try? CountSeries(counts: entry.counts, frequency: 52))
         }
-        var results: [(name: String, result: Result<FarringtonFlexibleResult, OutbreakDetectionError>)] = []
-        results.reserveCapacity(inputs.count)
+        var slots = [Result<FarringtonFlexibleResult, OutbreakDetectionError>?](repeating: nil, count: inputs.count)
+        let workers = max(1, min(threads, inputs.count))
+
+        @Sendable func evaluate(_ input: (name: String, series: CountSeries?)) -> Result<FarringtonFlexibleResult, OutbreakDetectionError> {
+            guard let countSeries = input.series else { return .failure(.invalidOption("the series could not be read")) }
+            let last = countSeries.count - 1
+            let options = settings.options(range: (last - 51)...last)
+            return Result { () throws(OutbreakDetectionError) in try FarringtonFlexible.detect(countSeries, options: options) }
+        }
 
         let clock = ContinuousClock()
         let start = clock.now
-        for input in inputs {
-            guard let countSeries = input.series else {
-                results.append((input.name, .failure(.invalidOption("the series could not be read"))))
-                continue
+        slots.withUnsafeMutableBufferPointer { buffer in
+            // Each worker writes only its own slots (i ≡ worker mod workers), so the writes never overlap.
+            nonisolated(unsafe) let out = buffer
+            DispatchQueue.concurrentPerform(iterations: workers) { worker in
+                var i = worker
+                while i < inputs.count {
+                    out[i] = evaluate(inputs[i])
+                    i += workers
+                }
             }
-            let last = countSeries.count - 1
-            let options = settings.options(range: (last - 51)...last)
-            results.append((input.name, Result { () throws(OutbreakDetectionError) in
-                try FarringtonFlexible.detect(countSeries, options: options)
-            }))
         }
         let elapsed = clock.now - start
         let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18
@@ -57,7 +66,9 @@ enum SpeedRun {
         var rows: [String] = []
         var failures: [String] = []
         var points = 0
-        for (name, result) in results {
+        for (input, slot) in zip(inputs, slots) {
+            let name = input.name
+            guard let result = slot else { continue }
             switch result {
             case let .success(output):
                 for point in output.points {

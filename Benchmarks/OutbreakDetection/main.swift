@@ -3,7 +3,7 @@
 //
 //   outbreak-benchmark generate --out DIR [--seed N]
 //       writes DIR/series.csv: 1,200 weekly series (20 regions × 60 diseases, 364 weeks).
-//   outbreak-benchmark speed --series FILE --out FILE [--settings noufaily|original|both] [--max-series N]
+//   outbreak-benchmark speed --series FILE --out FILE [--settings noufaily|original|both] [--max-series N] [--threads N]
 //       runs farringtonFlexible on the last 52 weeks of every series, writes the upper bounds and
 //       alarms as CSV and prints one TIMING line per setting (time around the loop only).
 //   outbreak-benchmark study --out FILE [--seed N] [--replicates N]
@@ -19,7 +19,7 @@ struct CommandLineOptions {
 
     static let usage = """
         usage: outbreak-benchmark generate --out DIR [--seed N]
-               outbreak-benchmark speed --series FILE --out FILE [--settings noufaily|original|both] [--max-series N]
+               outbreak-benchmark speed --series FILE --out FILE [--settings noufaily|original|both] [--max-series N] [--threads N]
                outbreak-benchmark study --out FILE [--seed N] [--replicates N]
         """
 
@@ -86,17 +86,18 @@ func runBenchmark(_ options: CommandLineOptions) throws(BenchmarkError) {
         }
         var rows = [SpeedRun.csvHeader]
         for setting in settings {
-            let outcome = SpeedRun.run(series, settings: setting)
+            let threads = try options.integer("threads", default: 1)
+            let outcome = SpeedRun.run(series, settings: setting, threads: threads)
             rows += outcome.csvRows
             for failure in outcome.failures.prefix(10) { print("failed: \(failure)") }
-            print("TIMING settings=\(setting.rawValue) seconds=\(String(format: "%.4f", outcome.seconds)) series=\(series.count) points=\(outcome.evaluatedPoints) failures=\(outcome.failures.count)")
+            print("TIMING settings=\(setting.rawValue) threads=\(threads) seconds=\(String(format: "%.4f", outcome.seconds)) series=\(series.count) points=\(outcome.evaluatedPoints) failures=\(outcome.failures.count)")
         }
         try TextFile.write(rows.joined(separator: "\n") + "\n", to: out)
 
     case "study":
         let out = try options.required("out")
         let study = DetectionStudy(seed: UInt64(try options.integer("seed", default: defaultSeed)),
-                                   replicates: max(1, try options.integer("replicates", default: 100)))
+                                   replicates: max(1, try options.integer("replicates", default: 200)))
         let outcome: DetectionStudy.Outcome
         do {
             outcome = try study.run { line in

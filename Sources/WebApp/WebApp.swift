@@ -27,7 +27,8 @@ public struct WebApp: Sendable {
             throw WebAppError.badTemplate("\(error)")
         }
         // The library reads an absent directory as empty; a page must not find out at run time.
-        for page in ["layout", "message", "sign-in", "home", "surveillance", "surveillance-series", "surveillance-notify", "surveillance-journal"]
+        for page in ["layout", "message", "sign-in", "home", "surveillance", "surveillance-series", "surveillance-notify", "surveillance-journal",
+                     "me", "me-people", "me-book", "me-record", "me-access"]
         where templates.getTemplate(named: page) == nil {
             throw WebAppError.resourceMissing("templates/\(page).mustache")
         }
@@ -50,6 +51,7 @@ public struct WebApp: Sendable {
                      body: .init(byteBuffer: app.stylesheet))
         }
         EpidemiologyPages(app: self).addRoutes(to: router)
+        CitizenPages(app: self).addRoutes(to: router)
     }
 
     /// Runs a page handler with the request's session and language; sends people who are not signed in to the

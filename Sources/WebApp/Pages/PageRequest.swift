@@ -10,6 +10,8 @@ struct PageRequest: Sendable {
     let formToken: String
     let language: Language
     let app: WebApp
+    /// The person a posted form is about (`patient` field), when a page needs it before reading the form again.
+    var formPatient: String? = nil
 
     /// The language: `?lang=` first (the switcher's links), then the cookie, then the browser's preference, then Russian.
     static func language(_ request: Request) -> Language {
@@ -75,6 +77,7 @@ struct PageRequest: Sendable {
     func navigation(_ principal: AccessToken) -> [(href: String, key: String)] {
         var items: [(String, String)] = [("/", "home")]
         switch principal.accountRole {
+        case .citizen: items += [("/me", "nav_me"), ("/me/record", "nav_record"), ("/me/access", "nav_access")]
         case .epidemiologist, .systemAdmin: items += [("/surveillance", "nav_surveillance"), ("/surveillance/journal", "nav_journal"), ("/surveillance/notify", "nav_notify")]
         default: break
         }

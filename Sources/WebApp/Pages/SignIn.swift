@@ -43,6 +43,7 @@ extension WebApp {
 
     func home(_ page: PageRequest) async throws -> Response {
         guard let principal = page.principal else { return page.redirect("/sign-in") }
+        if principal.accountRole == .citizen { return page.redirect("/me") }
         let links = page.navigation(principal).dropFirst().map { ["href": $0.href, "label": page.t($0.key)] }
         return page.render("home", title: page.t("home"), ["links": Array(links), "has_links": !links.isEmpty, "nothing": links.isEmpty])
     }
