@@ -25,6 +25,7 @@ import json
 import math
 import pathlib
 import re
+import shutil
 import subprocess
 import sys
 
@@ -113,6 +114,8 @@ def main():
     parser.add_argument("--settings", default="both", choices=["noufaily", "original", "both"])
     parser.add_argument("--max-series", type=int, help="run only the first N series (a quick estimate)")
     parser.add_argument("--rscript", default="Rscript")
+    parser.add_argument("--r-results", help="reuse R's run from this earlier results directory (R takes ~20 minutes); "
+                                            "its series.csv must equal the one generated now")
     parser.add_argument("--threads", type=int, default=os.cpu_count() or 1,
                         help="also time Swift with the series spread over this many threads (R runs on one)")
     parser.add_argument("--study", action="store_true", help="also run the detection study")
@@ -129,8 +132,16 @@ def main():
     run([binary, "generate", "--out", out], out / "generate.log")
     series = out / "series.csv"
     limit = [str(args.max_series)] if args.max_series else []
-    r_output = run([args.rscript, ROOT / "Benchmarks" / "outbreak_detection.R", series, out / "r.csv", args.settings] + limit,
-                   out / "r.log")
+    if args.r_results:
+        earlier = pathlib.Path(args.r_results)
+        if (earlier / "series.csv").read_bytes() != series.read_bytes():
+            sys.exit(f"{earlier}/series.csv differs from the series generated now: R's results cannot be reused")
+        shutil.copy(earlier / "r.csv", out / "r.csv")
+        r_output = (earlier / "r.log").read_text()
+        (out / "r.log").write_text(r_output)
+    else:
+        r_output = run([args.rscript, ROOT / "Benchmarks" / "outbreak_detection.R", series, out / "r.csv", args.settings] + limit,
+                       out / "r.log")
     swift_limit = ["--max-series", str(args.max_series)] if args.max_series else []
     swift_output = run([binary, "speed", "--series", series, "--out", out / "swift.csv", "--settings", args.settings] + swift_limit,
                        out / "swift.log")

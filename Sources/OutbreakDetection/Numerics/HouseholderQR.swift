@@ -82,12 +82,31 @@ struct HouseholderQR: Sendable {
                 let scale = 1 / nrmxl
                 for i in 0..<length { v[i] *= scale }
                 v[0] = 1 + v[0]
-                for j in (l + 1)..<max(l + 1, p) {
+                // The columns' dot products with the reflector are independent: up to four at a time, each summed
+                // in LINPACK's sequential order (R's rank decisions on degenerate columns depend on those last bits),
+                // so that the additions of different columns overlap in the pipeline.
+                var j = l + 1
+                while j + 4 <= p {
+                    let c0 = base + j * n + l, c1 = c0 + n, c2 = c1 + n, c3 = c2 + n
+                    var d0 = 0.0, d1 = 0.0, d2 = 0.0, d3 = 0.0
+                    for i in 0..<length {
+                        let vi = v[i]
+                        d0 += vi * c0[i]; d1 += vi * c1[i]; d2 += vi * c2[i]; d3 += vi * c3[i]
+                    }
+                    let t0 = -d0 / v[0], t1 = -d1 / v[0], t2 = -d2 / v[0], t3 = -d3 / v[0]
+                    for i in 0..<length {
+                        let vi = v[i]
+                        c0[i] += t0 * vi; c1[i] += t1 * vi; c2[i] += t2 * vi; c3[i] += t3 * vi
+                    }
+                    j += 4
+                }
+                while j < p {
                     let c = base + j * n + l     // rows l..<n of column j
                     var dot = 0.0
                     for i in 0..<length { dot += v[i] * c[i] }
                     let t = -dot / v[0]
                     for i in 0..<length { c[i] += t * v[i] }
+                    j += 1
                 }
             }
             for j in (l + 1)..<max(l + 1, p) where qraux[j] != 0 {
@@ -111,19 +130,30 @@ struct HouseholderQR: Sendable {
 
     /// Applies the reflectors: `transpose == true` gives `Qᵀy`, otherwise `Qy`.
     private func apply(_ y: inout [Double], transpose: Bool) {
+        y.withUnsafeMutableBufferPointer { y in
+            guard let yBase = y.baseAddress else { return }
+            apply(yBase, transpose: transpose)
+        }
+    }
+
+    private func apply(_ y: UnsafeMutablePointer<Double>, transpose: Bool) {
         let n = rows
         let count = min(rank, n - 1)
         guard count > 0 else { return }
-        let order: [Int] = transpose ? Array(0..<count) : Array((0..<count).reversed())
         qr.withUnsafeBufferPointer { q in
-            y.withUnsafeMutableBufferPointer { y in
-                for j in order where qraux[j] != 0 {
+            qraux.withUnsafeBufferPointer { qraux in
+                guard let qBase = q.baseAddress else { return }
+                for step in 0..<count {
+                    let j = transpose ? step : count - 1 - step
+                    guard qraux[j] != 0 else { continue }
                     // The reflector of column j has qraux[j] on the diagonal and qr below it.
+                    let v = qBase + j * n + j + 1
+                    let rest = y + j + 1
                     var dot = qraux[j] * y[j]
-                    for i in (j + 1)..<n { dot += q[j * n + i] * y[i] }
+                    for i in 0..<(n - j - 1) { dot += v[i] * rest[i] }
                     let t = -dot / qraux[j]
                     y[j] += t * qraux[j]
-                    for i in (j + 1)..<n { y[i] += t * q[j * n + i] }
+                    for i in 0..<(n - j - 1) { rest[i] += t * v[i] }
                 }
             }
         }
@@ -151,11 +181,15 @@ struct HouseholderQR: Sendable {
     /// `10·ε` of 1 set to 1 (R's `lm.influence`).
     func hatDiagonal() -> [Double] {
         var hat = [Double](repeating: 0, count: rows)
-        for j in 0..<rank {
-            var e = [Double](repeating: 0, count: rows)
-            e[j] = 1
-            apply(&e, transpose: false)
-            for i in 0..<rows { hat[i] += e[i] * e[i] }
+        var e = [Double](repeating: 0, count: rows)
+        e.withUnsafeMutableBufferPointer { e in
+            guard let base = e.baseAddress else { return }
+            for j in 0..<rank {
+                for i in 0..<rows { e[i] = 0 }
+                e[j] = 1
+                apply(base, transpose: false)
+                for i in 0..<rows { hat[i] += e[i] * e[i] }
+            }
         }
         let limit = 1 - 10 * Double.ulpOfOne
         return hat.map { $0 >= limit ? 1 : $0 }
