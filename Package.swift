@@ -109,7 +109,7 @@ let package = Package(
             .product(name: "HummingbirdTesting", package: "hummingbird"),
         ]),
         .testTarget(name: "WebAppTests", dependencies: [
-            "WebApp", "Surveillance", "SyntheticKazakhstan", "FHIRStore", "FHIRJSON", "FHIRValidation", "Identity", "Audit", "DatabaseTesting",
+            "WebApp", "Surveillance", "SyntheticKazakhstan", "PrimaryCare", "FHIRStore", "FHIRJSON", "FHIRValidation", "Identity", "Audit", "DatabaseTesting",
             .product(name: "HummingbirdTesting", package: "hummingbird"),
         ]),
         .testTarget(name: "SyntheticKazakhstanTests", dependencies: ["SyntheticKazakhstan", "FHIRStore", "FHIRJSON", "FHIRValidation", "DatabaseTesting"]),

@@ -28,7 +28,7 @@ public struct WebApp: Sendable {
         }
         // The library reads an absent directory as empty; a page must not find out at run time.
         for page in ["layout", "message", "sign-in", "home", "surveillance", "surveillance-series", "surveillance-notify", "surveillance-journal",
-                     "me", "me-people", "me-book", "me-record", "me-access"]
+                     "me", "me-people", "me-book", "me-record", "me-access", "me-attach"]
         where templates.getTemplate(named: page) == nil {
             throw WebAppError.resourceMissing("templates/\(page).mustache")
         }

@@ -6,6 +6,7 @@ import Foundation
 import Hummingbird
 import HummingbirdTesting
 import Identity
+import PrimaryCare
 import SyntheticKazakhstan
 import Testing
 import WebApp
@@ -126,6 +127,48 @@ import WebApp
                 // Without a session: the sign-in page.
                 var nobody = WebBrowser()
                 #expect(try await nobody.get(client, "/me").location == "/sign-in?next=/me")
+            }
+            try await w.audit.shutdown()
+        }
+    }
+
+    @Test(arguments: TestDatabase.available)
+    func aMotherMovesHerChildToAnotherPolyclinicOnceAYear(_ db: TestDatabase) async throws {
+        try await db.withRepository { repo in
+            let w = try await World(repo)
+            try await w.app().test(.router) { client in
+                var mother = WebBrowser()
+                _ = try await mother.signIn(client, "mother", Self.password)
+                let cabinet = try await mother.get(client, "/me")
+                let token = try #require(cabinet.formToken)
+                let child = try #require(Array(Set(World.people(cabinet))).sorted().first { !cabinet.html.contains("?patient=\($0)\" aria-current") })
+                // A second polyclinic with room in the child's region, next to the child's home.
+                let person = try await repo.read(type: "Patient", id: child).json
+                let state = try #require(person["address"]?[0]?["state"]?.stringValue)
+                let geo = person["address"]?[0]?["extension"]?.arrayValue?.first { $0["url"]?.stringValue == "http://hl7.org/fhir/StructureDefinition/geolocation" }
+                let near = try await repo.create(type: "Organization", resource: [
+                    "resourceType": "Organization", "name": "Новая поликлиника",
+                    "type": [["coding": [["system": "http://densauluq.kz/fhir/CodeSystem/organization-type", "code": "phc"]]]],
+                    "address": [["state": .string(state), "extension": geo.map { [$0] } ?? []]],
+                ]).resource.id
+                _ = try await repo.create(type: "Location", resource: [
+                    "resourceType": "Location", "status": "active", "name": "Участок №1",
+                    "managingOrganization": ["reference": .string("Organization/\(near)")],
+                    "type": [["coding": [["system": .string(Attachment.areaTypeSystem), "code": "gp"]]]],
+                    "extension": [["url": .string(Attachment.capacityExtension), "valueInteger": 100]],
+                ])
+                let old = try #require(try await AttachmentService(repository: repo).current(patient: child)?.organization)
+                let choices = try await mother.get(client, "/me/attach?patient=\(child)")
+                #expect(choices.status == 200 && choices.contains("Новая поликлиника") && choices.contains("вы прикреплены здесь"))
+                let moved = try await mother.post(client, "/me/attach", ["form_token": token, "patient": child, "organization": near])
+                #expect(moved.location == "/me?patient=\(child)&done=attached")
+                #expect(try await mother.get(client, moved.location ?? "/me").contains("Новая поликлиника"))
+                #expect(try await AttachmentService(repository: repo).current(patient: child)?.organization == near)
+                // Back again at once: free choice is once a year; nothing changes.
+                let again = try await mother.post(client, "/me/attach", ["form_token": token, "patient": child, "organization": old])
+                #expect(again.location == "/me?patient=\(child)&refused=attach_year")
+                #expect(try await mother.get(client, again.location ?? "/me").contains("раз в год"))
+                #expect(try await AttachmentService(repository: repo).current(patient: child)?.organization == near)
             }
             try await w.audit.shutdown()
         }

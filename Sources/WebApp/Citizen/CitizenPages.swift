@@ -22,6 +22,8 @@ struct CitizenPages: Sendable {
             return await app.handle(request) { page in try await pages.cancel(page, appointment: id) }
         }
         router.post("/me/home-visit") { request, _ in await app.handle(request) { page in try await pages.homeVisit(page) } }
+        router.get("/me/attach") { request, _ in await app.handle(request) { page in try await pages.attachChoices(page) } }
+        router.post("/me/attach") { request, _ in await app.handle(request) { page in try await pages.attach(page) } }
         router.get("/me/record") { request, _ in await app.handle(request) { page in try await pages.record(page) } }
         router.get("/me/access") { request, _ in await app.handle(request) { page in try await pages.accessLog(page) } }
     }
