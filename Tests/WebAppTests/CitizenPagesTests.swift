@@ -19,27 +19,18 @@ import WebApp
 
     struct World {
         let repo: Repository
-        let tokens: TokenService
-        let audit: AuditLog
-        let web: WebApp
+        let server: WebTestServer
+        var audit: AuditLog { server.audit }
 
         init(_ repo: Repository) async throws {
             self.repo = repo
             _ = try await DemoLoader(repository: repo).load(DemoCountry(scale: 0.0001, seed: 3))
             let mothers = try await repo.search(type: "RelatedPerson", parameters: [("_count", "1"), ("_sort", "_id")], baseURL: "")
             let iin = try #require(mothers["entry"]?[0]?["resource"]?["identifier"]?[0]?["value"]?.stringValue)
-            let accounts = AccountStore(database: repo.database, hasher: PasswordHasher(cost: 4))
-            tokens = try await TokenService.make(accounts: accounts, secret: String(repeating: "c", count: 40))
-            audit = AuditLog(database: repo.database, flushInterval: .milliseconds(20))
-            _ = try await accounts.add(NewAccount(username: "mother", password: CitizenPagesTests.password, role: .citizen, iin: iin))
-            web = try await WebApp.load(repository: repo, tokens: tokens, audit: audit)
+            server = try await WebTestServer.make(repo, accounts: [NewAccount(username: "mother", password: CitizenPagesTests.password, role: .citizen, iin: iin)])
         }
 
-        func app() -> some ApplicationProtocol {
-            let router = Router()
-            web.addRoutes(to: router)
-            return Application(router: router)
-        }
+        func app() -> some ApplicationProtocol { server.app() }
 
         /// The ids in `href="/me…?patient=…"` links of the people switcher.
         static func people(_ page: WebBrowser.Page) -> [String] {

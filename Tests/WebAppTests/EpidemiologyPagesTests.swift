@@ -20,15 +20,14 @@ import WebApp
 
     struct World {
         let repo: Repository
-        let tokens: TokenService
-        let audit: AuditLog
-        let web: WebApp
+        let server: WebTestServer
+        var audit: AuditLog { server.audit }
         let patientIIN: String
         let organization: String
 
         init(_ repo: Repository) async throws {
             self.repo = repo
-            // People and a polyclinic in Almaty, and 64 weeks of the demo's notifiable cases with its outbreak.
+            // People and a polyclinic in Almaty, and two years of the demo's salmonellosis cases with its outbreaks.
             var iin = ""
             for n in 0..<60 {
                 let birth = String(format: "19%02d-%02d-%02d", 50 + n % 40, 1 + n % 12, 1 + n % 28)
@@ -51,22 +50,14 @@ import WebApp
             demo.categories = ["A02"]
             _ = try await demo.load(today: Instant.now().dateInKazakhstan)
             _ = try await OutbreakScan(repository: repo).run()
-            let accounts = AccountStore(database: repo.database, hasher: PasswordHasher(cost: 4))
-            tokens = try await TokenService.make(accounts: accounts, secret: String(repeating: "w", count: 40))
-            audit = AuditLog(database: repo.database, flushInterval: .milliseconds(20))
-            for account in [
+            server = try await WebTestServer.make(repo, accounts: [
                 NewAccount(username: "epi.almaty", password: EpidemiologyPagesTests.password, role: .epidemiologist, region: "Алматы"),
                 NewAccount(username: "epi.astana", password: EpidemiologyPagesTests.password, role: .epidemiologist, region: "Астана"),
                 NewAccount(username: "doctor", password: EpidemiologyPagesTests.password, role: .clinician, organization: organization),
-            ] { _ = try await accounts.add(account) }
-            web = try await WebApp.load(repository: repo, tokens: tokens, audit: audit)
+            ])
         }
 
-        func app() -> some ApplicationProtocol {
-            let router = Router()
-            web.addRoutes(to: router)
-            return Application(router: router)
-        }
+        func app() -> some ApplicationProtocol { server.app() }
 
         func openTask() async throws -> StoredResource? {
             let alarms = try await SignalJournal(repository: repo).signals(.init(region: "750000000", alarmsOnly: true))

@@ -125,3 +125,19 @@ def browser(server, artifacts, request):
         yield driver
     finally:
         driver.quit()
+
+
+def sign_in(driver, username, password=DEMO_PASSWORD, lang="ru", shot=None):
+    """Signs in through the sign-in form, as a person would."""
+    from selenium.webdriver.common.by import By
+    driver.get(driver.base + f"/sign-in?lang={lang}")
+    driver.find_element(By.ID, "username").send_keys(username)
+    driver.find_element(By.ID, "password").send_keys(password)
+    if shot:
+        driver.shot(shot)
+    driver.find_element(By.CSS_SELECTOR, "form.card button[type=submit]").click()
+    # Wait for the answer (the next page, or the sign-in page again with its message) before going on: a
+    # navigation started at once would abort the sign-in and its cookies.
+    from selenium.webdriver.support.ui import WebDriverWait
+    WebDriverWait(driver, 30).until(
+        lambda d: "/sign-in" not in d.current_url or d.find_elements(By.CSS_SELECTOR, "[role=alert]"))

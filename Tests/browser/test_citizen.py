@@ -2,18 +2,11 @@
 Kazakh, a refusal that changes nothing, cancelling, a doctor at home, the record and who accessed it."""
 from selenium.webdriver.common.by import By
 
-from conftest import DEMO_PASSWORD
-
-
-def sign_in(driver, username, lang):
-    driver.get(driver.base + f"/sign-in?lang={lang}")
-    driver.find_element(By.ID, "username").send_keys(username)
-    driver.find_element(By.ID, "password").send_keys(DEMO_PASSWORD)
-    driver.find_element(By.CSS_SELECTOR, "form.card button[type=submit]").click()
+from conftest import sign_in
 
 
 def test_a_mother_books_for_her_child_and_reads_the_record(browser):
-    sign_in(browser, "demo.citizen", "kk")
+    sign_in(browser, "demo.citizen", lang="kk")
     assert browser.current_url.endswith("/me")
     assert browser.find_element(By.TAG_NAME, "h1").text == "Жеке кабинет"
     browser.shot("cabinet-kk")
@@ -54,10 +47,7 @@ def test_a_mother_books_for_her_child_and_reads_the_record(browser):
 
 
 def test_a_wrong_password_changes_nothing(browser):
-    browser.get(browser.base + "/sign-in?lang=kk")
-    browser.find_element(By.ID, "username").send_keys("demo.citizen")
-    browser.find_element(By.ID, "password").send_keys("not-her-password")
-    browser.find_element(By.CSS_SELECTOR, "form.card button[type=submit]").click()
+    sign_in(browser, "demo.citizen", "not-her-password", lang="kk")
     assert "Логин немесе құпиясөз қате." in browser.find_element(By.CSS_SELECTOR, "[role=alert]").text
     browser.shot("wrong-password-kk")
     browser.get(browser.base + "/me")

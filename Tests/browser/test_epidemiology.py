@@ -3,20 +3,12 @@ type in a paper notification — in Russian and Kazakh — and the refusals that
 import requests
 from selenium.webdriver.common.by import By
 
-from conftest import DEMO_PASSWORD
-
-
-def sign_in(driver, username, password=DEMO_PASSWORD, lang="ru"):
-    driver.get(driver.base + f"/sign-in?lang={lang}")
-    driver.find_element(By.ID, "username").send_keys(username)
-    driver.find_element(By.ID, "password").send_keys(password)
-    driver.shot("sign-in-" + lang)
-    driver.find_element(By.CSS_SELECTOR, "form.card button[type=submit]").click()
+from conftest import DEMO_PASSWORD, sign_in
 
 
 def test_the_epidemiologist_sees_the_outbreak_and_takes_its_task(browser):
     # A wrong password: the page says so and nobody is signed in.
-    sign_in(browser, "demo.epidemiologist", "wrong-password")
+    sign_in(browser, "demo.epidemiologist", "wrong-password", shot="sign-in-ru")
     assert "Неверный логин или пароль." in browser.find_element(By.CSS_SELECTOR, "[role=alert]").text
     browser.shot("wrong-password")
     sign_in(browser, "demo.epidemiologist")
