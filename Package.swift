@@ -61,6 +61,8 @@ let package = Package(
         .target(name: "PrimaryCareAPI", dependencies: ["PrimaryCare", "FHIRServer", "FHIRStore", "FHIRJSON", "Identity"]),
         // Outbreak detection algorithms of the R package surveillance 1.20.3 (EARS C1-C3, Farrington, farringtonFlexible), no I/O.
         .target(name: "OutbreakDetection"),
+        // Clinical code systems the platform ships (ICD-10 in Russian, Kazakh and English) and search in them.
+        .target(name: "Terminology", resources: [.copy("Resources")]),
         // Infectious-disease surveillance (seed 002 sphere 5, seed 000): emergency notifications, the case journal, counts.
         .target(name: "Surveillance", dependencies: [
             "FHIRStore", "FHIRJSON", "AccessControl", "KazakhstanRegions", "PandemicRegime", "OutbreakDetection", .product(name: "SQLKit", package: "sql-kit"),
@@ -69,6 +71,7 @@ let package = Package(
         .target(name: "SurveillanceAPI", dependencies: ["Surveillance", "FHIRServer", "FHIRStore", "FHIRJSON", "Identity", "KazakhstanRegions"]),
         // The web application: server-rendered pages (Mustache) in Russian, Kazakh and English, signed in with a session cookie.
         .target(name: "WebApp", dependencies: [
+            "Terminology", "FHIRValidation",
             "FHIRStore", "FHIRJSON", "Identity", "Audit", "AccessControl", "Surveillance", "PrimaryCare", "KazakhstanRegions",
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "Mustache", package: "swift-mustache"),
@@ -125,6 +128,7 @@ let package = Package(
             "Identity", "IdentityAPI", "FHIRStore", "FHIRJSON", "DatabaseTesting",
             .product(name: "HummingbirdTesting", package: "hummingbird"),
         ]),
+        .testTarget(name: "TerminologyTests", dependencies: ["Terminology"]),
         .testTarget(name: "PrimaryCareTests", dependencies: [
             "PrimaryCare", "PrimaryCareAPI", "FHIRServer", "FHIRStore", "FHIRJSON", "FHIRValidation", "Identity", "Audit", "DatabaseTesting",
             .product(name: "HummingbirdTesting", package: "hummingbird"),

@@ -49,7 +49,8 @@ public struct Attachment: Sendable, Equatable {
         self.init(patient: patient, organization: organization, area: area, episode: id, since: json["period"]?["start"]?.stringValue ?? "")
     }
 
-    static func id(_ reference: String?, _ type: String) -> String? {
+    /// The id of a relative reference of the given type (`Patient/1` → `1`), nil for another type or none.
+    public static func id(_ reference: String?, _ type: String) -> String? {
         guard let reference, reference.hasPrefix(type + "/") else { return nil }
         return String(reference.dropFirst(type.count + 1))
     }

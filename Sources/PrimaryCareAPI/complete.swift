@@ -5,7 +5,9 @@ import PrimaryCare
 
 /// `POST Appointment/[id]/$complete` and `ServiceRequest/[id]/$complete` — the clinician ends a visit (in person,
 /// remote or at home) with its record. Parameters: `diagnosis` (valueCoding, ICD-10, repeating), `referral`
-/// (valueString, repeating), `prescription` (parts `medication` and `dosage`, repeating), `note` (valueString).
+/// (valueString, repeating), `prescription` (parts `medication` and `dosage`, repeating), `note` (valueString),
+/// vital signs as `systolic`, `diastolic`, `pulse`, `temperature`, `weight`, `height` (valueDecimal, in mm[Hg],
+/// /min, Cel, kg, cm).
 /// Answers a collection Bundle of what was recorded.
 enum CompleteOperations {
     static func make(_ service: VisitRecordService, booking: BookingService, homeVisits: HomeVisitService) -> [FHIROperation] {
@@ -41,11 +43,14 @@ enum CompleteOperations {
             outcome.prescriptions.append(.init(medication: medication, dosage: try group.string("dosage")))
         }
         outcome.note = try p.string("note")
+        for kind in VisitRecordService.Measurement.Kind.allCases {
+            if let value = try p.decimal(kind.rawValue) { outcome.measurements.append(.init(kind, value)) }
+        }
         return outcome
     }
 
     static func bundle(_ record: VisitRecordService.Record) -> JSON {
-        let all = [record.encounter] + record.conditions + record.referrals + record.prescriptions + (record.note.map { [$0] } ?? [])
+        let all = [record.encounter] + record.conditions + record.observations + record.referrals + record.prescriptions + (record.note.map { [$0] } ?? [])
         return ["resourceType": "Bundle", "type": "collection", "entry": .array(all.map { ["fullUrl": .string("\($0.type)/\($0.id)"), "resource": $0.json] })]
     }
 }

@@ -58,7 +58,7 @@ public struct DemoLoader: Sendable {
         // Schedules of the district doctors for the next two working weeks, built, approved and published by the
         // schedule service itself — relative to the real date, so that the demo always has free slots.
         let schedules = ScheduleService(repository: repository)
-        let from = Date().addingTimeInterval(86_400), to = Date().addingTimeInterval(15 * 86_400)
+        let from = Date(), to = Date().addingTimeInterval(15 * 86_400)
         for role in districtDoctors {
             var plan = ScheduleService.Plan(practitionerRole: role, from: Self.day(from), to: Self.day(to))
             plan.remote = true
@@ -66,6 +66,7 @@ public struct DemoLoader: Sendable {
             try await schedules.advance(schedule: schedule.id, to: .approved)
             try await schedules.advance(schedule: schedule.id, to: .published)
         }
+        try await bookFirstDay(role: districtDoctors.sorted().first)
         try await repository.database.analyze()
         let value = "scale=\(country.plan.scale);seed=\(country.seed)"
         try await repository.database.transaction { db in
@@ -75,6 +76,49 @@ public struct DemoLoader: Sendable {
         summary.seconds = Date().timeIntervalSince(start)
         return summary
     }
+
+    /// The first district doctor's day: six visits of the first working day from today booked by people of the
+    /// area (the third remote), so that the demo clinician has a day to work through. Mothers and children are
+    /// left alone: the cabinet's demo books for them. Booked as of midnight, so that the morning's past slots can be
+    /// taken too.
+    func bookFirstDay(role: String?) async throws {
+        guard let role else { return }
+        let (area, parents) = try await repository.serviceTransaction { tx -> (String?, Set<String>) in
+            let area = Attachment.id(try await tx.read("PractitionerRole", role)?.json["location"]?[0]?["reference"]?.stringValue, "Location")
+            var family: Set<String> = []
+            for r in try await tx.resources("RelatedPerson", matching: "_count=1000") {
+                if let child = Attachment.id(r.json["patient"]?["reference"]?.stringValue, "Patient") { family.insert(child) }
+                for i in r.json["identifier"]?.arrayValue ?? [] { if let v = i["value"]?.stringValue { family.insert("iin:" + v) } }
+            }
+            return (area, family)
+        }
+        guard let area else { return }
+        let candidates = try await repository.database.read { db in
+            try await db.raw("SELECT patient FROM attachments WHERE area = \(bind: area) ORDER BY patient LIMIT 40").all().map { try $0.decode(column: "patient", as: String.self) }
+        }
+        let free = try await repository.serviceTransaction { tx in
+            var all: [StoredResource] = []
+            for schedule in try await tx.resources("Schedule", matching: "actor=PractitionerRole/\(role)") {
+                all += try await tx.resources("Slot", matching: "schedule=Schedule/\(schedule.id)&status=free")
+            }
+            return all
+        }.sorted { ($0.json["start"]?.stringValue ?? "") < ($1.json["start"]?.stringValue ?? "") }
+        guard let first = free.first?.json["start"]?.stringValue?.prefix(10) else { return }
+        let slots = free.filter { $0.json["start"]?.stringValue?.hasPrefix(first) == true }
+        let kazakhstan = 5 * 3600.0
+        let midnight = Date(timeIntervalSince1970: ((Date().timeIntervalSince1970 + kazakhstan) / 86_400).rounded(.down) * 86_400 - kazakhstan)
+        let booking = BookingService(repository: repository)
+        var booked = 0
+        for patient in candidates where booked < 6 && booked * 2 < slots.count && !parents.contains(patient) {
+            let iin = try await repository.serviceTransaction { tx in try await tx.read("Patient", patient)?.json["identifier"]?[0]?["value"]?.stringValue }
+            if let iin, parents.contains("iin:" + iin) { continue }
+            _ = try await booking.book(slot: slots[booked * 2].id, patient: patient, reason: Self.visitReasons[booked % Self.visitReasons.count],
+                                       remote: booked == 2, now: midnight)
+            booked += 1
+        }
+    }
+
+    static let visitReasons = ["Контроль давления", "Кашель, температура", "Консультация по анализам", "Боль в спине", "Профилактический осмотр", "Повторный приём"]
 
     /// `YYYY-MM-DD` of a date in Kazakhstan (UTC+5).
     static func day(_ date: Date) -> String {

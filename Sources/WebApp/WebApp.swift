@@ -4,6 +4,7 @@ import Foundation
 import Hummingbird
 import Identity
 import Mustache
+import Terminology
 
 /// The web application served next to the FHIR API by `densauluq serve`: server-rendered pages (Mustache
 /// templates in `Resources/templates`), every asset local, Russian, Kazakh and English, no JavaScript needed.
@@ -17,6 +18,8 @@ public struct WebApp: Sendable {
     let templates: MustacheLibrary
     let translations: Translations
     let stylesheet: ByteBuffer
+    /// The diagnoses a clinician picks from.
+    let icd10: ICD10Catalog
 
     /// Loads the templates, translations and assets bundled with the module.
     /// - Throws: `WebAppError` when a resource is missing or does not parse.
@@ -28,15 +31,17 @@ public struct WebApp: Sendable {
         }
         // The library reads an absent directory as empty; a page must not find out at run time.
         for page in ["layout", "message", "sign-in", "home", "surveillance", "surveillance-series", "surveillance-notify", "surveillance-journal",
-                     "me", "me-people", "me-book", "me-record", "me-access", "me-attach"]
+                     "me", "me-people", "me-book", "me-record", "me-access", "me-attach", "clinic", "clinic-patients", "clinic-patient", "clinic-visit"]
         where templates.getTemplate(named: page) == nil {
             throw WebAppError.resourceMissing("templates/\(page).mustache")
         }
         let translations = try Translations(directory: root.appendingPathComponent("i18n"))
         let cssURL = root.appendingPathComponent("static/site.css")
         guard let css = try? Data(contentsOf: cssURL) else { throw WebAppError.resourceMissing(cssURL.path) }
+        let icd10: ICD10Catalog
+        do { icd10 = try ICD10Catalog.shipped() } catch { throw WebAppError.resourceMissing("Terminology: \(error)") }
         return WebApp(repository: repository, tokens: tokens, audit: audit, templates: templates, translations: translations,
-                      stylesheet: ByteBuffer(bytes: css))
+                      stylesheet: ByteBuffer(bytes: css), icd10: icd10)
     }
 
     /// Adds the pages: `/`, `/sign-in`, `/sign-out`, `/assets/…` and each capability's pages.
@@ -52,6 +57,7 @@ public struct WebApp: Sendable {
         }
         EpidemiologyPages(app: self).addRoutes(to: router)
         CitizenPages(app: self).addRoutes(to: router)
+        ClinicPages(app: self).addRoutes(to: router)
     }
 
     /// Runs a page handler with the request's session and language; sends people who are not signed in to the

@@ -32,7 +32,7 @@ struct WebBrowser {
         return try await send(client, uri, method: .post, body: body)
     }
 
-    private mutating func send(_ client: some TestClientProtocol, _ uri: String, method: HTTPRequest.Method, body: String?) async throws -> Page {
+    fileprivate mutating func send(_ client: some TestClientProtocol, _ uri: String, method: HTTPRequest.Method, body: String?) async throws -> Page {
         var headers: HTTPFields = [:]
         if !cookies.isEmpty { headers[.cookie] = cookies.map { "\($0.key)=\($0.value)" }.joined(separator: "; ") }
         if let language { headers[.acceptLanguage] = language }
@@ -51,5 +51,13 @@ struct WebBrowser {
     mutating func signIn(_ client: some TestClientProtocol, _ username: String, _ password: String, next: String = "/") async throws -> Page {
         let form = try await get(client, "/sign-in")
         return try await post(client, "/sign-in", ["form_token": form.formToken ?? "", "username": username, "password": password, "next": next])
+    }
+}
+
+extension WebBrowser {
+    /// Posts a form whose fields may repeat (checkboxes).
+    mutating func post(_ client: some TestClientProtocol, _ uri: String, fields: [(String, String)]) async throws -> Page {
+        let body = fields.map { "\($0.0)=\($0.1.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? $0.1)" }.joined(separator: "&")
+        return try await send(client, uri, method: .post, body: body)
     }
 }

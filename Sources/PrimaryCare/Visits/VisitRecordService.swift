@@ -25,9 +25,52 @@ public struct VisitRecordService: Sendable {
         public init(medication: String, dosage: String? = nil) { self.medication = medication; self.dosage = dosage }
     }
 
+    /// A vital sign measured at the visit (LOINC-coded, UCUM unit); `plausible` bounds refuse typing errors.
+    public struct Measurement: Sendable {
+        public var kind: Kind
+        public var value: Double
+        public init(_ kind: Kind, _ value: Double) { self.kind = kind; self.value = value }
+
+        public enum Kind: String, Sendable, CaseIterable {
+            case systolic, diastolic, pulse, temperature, weight, height
+
+            public var loinc: (code: String, display: String) {
+                switch self {
+                case .systolic: ("8480-6", "Systolic blood pressure")
+                case .diastolic: ("8462-4", "Diastolic blood pressure")
+                case .pulse: ("8867-4", "Heart rate")
+                case .temperature: ("8310-5", "Body temperature")
+                case .weight: ("29463-7", "Body weight")
+                case .height: ("8302-2", "Body height")
+                }
+            }
+            public var unit: String {
+                switch self {
+                case .systolic, .diastolic: "mm[Hg]"
+                case .pulse: "/min"
+                case .temperature: "Cel"
+                case .weight: "kg"
+                case .height: "cm"
+                }
+            }
+            public var plausible: ClosedRange<Double> {
+                switch self {
+                case .systolic: 50...300
+                case .diastolic: 20...200
+                case .pulse: 20...250
+                case .temperature: 30...45
+                case .weight: 0.3...400
+                case .height: 20...260
+                }
+            }
+        }
+    }
+
     /// What the clinician records.
     public struct Outcome: Sendable {
         public var diagnoses: [Diagnosis] = []
+        /// Vital signs; systolic and diastolic pressure go together into one blood-pressure panel.
+        public var measurements: [Measurement] = []
         public var referrals: [String] = []
         public var prescriptions: [Prescription] = []
         public var note: String?
@@ -38,6 +81,7 @@ public struct VisitRecordService: Sendable {
     public struct Record: Sendable {
         public var encounter: StoredResource
         public var conditions: [StoredResource]
+        public var observations: [StoredResource]
         public var referrals: [StoredResource]
         public var prescriptions: [StoredResource]
         public var note: StoredResource?
@@ -46,6 +90,25 @@ public struct VisitRecordService: Sendable {
     /// `A00`–`Z99` with an optional subcategory (`J06.9`).
     public static func isICD10(_ code: String) -> Bool {
         code.wholeMatch(of: /[A-Z][0-9]{2}(\.[0-9A-Z]{1,4})?/) != nil
+    }
+
+    /// Starts a booked visit: the Appointment becomes `arrived` (the patient is being seen) and, for a remote
+    /// consultation, its video room is answered for the clinician to join. Starting a started visit answers the
+    /// same again.
+    /// - Throws: 404 for an unknown appointment, 409 unless it is booked or already started.
+    public func start(appointment id: String) async throws -> (appointment: StoredResource, room: String?) {
+        try await repository.serviceTransaction { tx in
+            guard let a = try await tx.readForUpdate("Appointment", [id])[id], case .object(var o) = a.json else { throw FHIRError.notFound("Appointment", id) }
+            let room = (a.json["extension"]?.arrayValue ?? []).first { $0["url"]?.stringValue == Slots.videoRoomExtension }?["valueUrl"]?.stringValue
+            switch o["status"]?.stringValue {
+            case "arrived", "checked-in": return (a, room)
+            case "booked":
+                o["status"] = "arrived"
+                return (try await tx.update("Appointment", id, .object(o)), room)
+            case let status:
+                throw FHIRError(409, "business-rule", "Appointment/\(id) is \(status ?? "without status"): only a booked visit can be started")
+            }
+        }
     }
 
     /// Completes a booked appointment.
@@ -103,6 +166,14 @@ public struct VisitRecordService: Sendable {
         for (i, r) in outcome.referrals.enumerated() where r.trimmingCharacters(in: .whitespaces).isEmpty {
             issues.append(OutcomeIssue(code: "required", diagnostics: "A referral must say what it is for", expression: "referral[\(i)]"))
         }
+        for (i, m) in outcome.measurements.enumerated() where !m.kind.plausible.contains(m.value) {
+            issues.append(OutcomeIssue(code: "value", diagnostics: "\(m.kind.rawValue) \(m.value) \(m.kind.unit) is outside \(m.kind.plausible.lowerBound)–\(m.kind.plausible.upperBound)",
+                                       expression: "measurement[\(i)].\(m.kind.rawValue)"))
+        }
+        let pressure = Set(outcome.measurements.map(\.kind)).intersection([.systolic, .diastolic])
+        if pressure.count == 1 {
+            issues.append(OutcomeIssue(code: "required", diagnostics: "Blood pressure needs both the systolic and the diastolic value", expression: "measurement.bloodPressure"))
+        }
         for (i, p) in outcome.prescriptions.enumerated() where p.medication.trimmingCharacters(in: .whitespaces).isEmpty {
             issues.append(OutcomeIssue(code: "required", diagnostics: "A prescription must name the medicine", expression: "prescription[\(i)].medication"))
         }
@@ -154,6 +225,7 @@ public struct VisitRecordService: Sendable {
             if let dosage = p.dosage { Self.set(&o, "dosageInstruction", [["text": .string(dosage)]]) }
             writes.append(.init("MedicationRequest", o))
         }
+        writes += Self.vitalSigns(outcome.measurements, subject: subject, encounter: context, performer: requester, at: nowText)
         if let note = outcome.note, !note.isEmpty {
             var o: JSON = ["resourceType": "DocumentReference", "status": "current", "subject": subject, "date": .string(nowText),
                                  "type": ["coding": [["system": "http://loinc.org", "code": "11506-3", "display": "Progress note"]]],
@@ -170,8 +242,45 @@ public struct VisitRecordService: Sendable {
             encounterJSON = .object(e)
         }
         let encounterStored = conditions.isEmpty ? stored : try await tx.update("Encounter", stored.id, encounterJSON)
-        return Record(encounter: encounterStored, conditions: conditions, referrals: written.filter { $0.type == "ServiceRequest" },
+        return Record(encounter: encounterStored, conditions: conditions, observations: written.filter { $0.type == "Observation" },
+                      referrals: written.filter { $0.type == "ServiceRequest" },
                       prescriptions: written.filter { $0.type == "MedicationRequest" }, note: written.first { $0.type == "DocumentReference" })
+    }
+
+    /// One vital-signs Observation per measurement; systolic and diastolic as the components of one
+    /// blood-pressure panel (LOINC 85354-9), as the FHIR vital-signs profile has it.
+    static func vitalSigns(_ measurements: [Measurement], subject: JSON, encounter: JSON, performer: JSON?, at time: String) -> [StoreTransaction.Write] {
+        func quantity(_ m: Measurement) -> JSON {
+            ["value": .number(Self.decimal(m.value)), "unit": .string(m.kind.unit), "system": "http://unitsofmeasure.org", "code": .string(m.kind.unit)]
+        }
+        func code(_ code: String, _ display: String) -> JSON {
+            ["coding": [["system": "http://loinc.org", "code": .string(code), "display": .string(display)]], "text": .string(display)]
+        }
+        func observation(_ code: JSON, _ key: String, _ value: JSON) -> StoreTransaction.Write {
+            var o: JSON = ["resourceType": "Observation", "status": "final",
+                           "category": [["coding": [["system": "http://terminology.hl7.org/CodeSystem/observation-category", "code": "vital-signs"]]]],
+                           "code": code, "subject": subject, "encounter": encounter, "effectiveDateTime": .string(time)]
+            if let performer { Self.set(&o, "performer", [performer]) }
+            Self.set(&o, key, value)
+            return .init("Observation", o)
+        }
+        var writes: [StoreTransaction.Write] = []
+        let systolic = measurements.first { $0.kind == .systolic }, diastolic = measurements.first { $0.kind == .diastolic }
+        if let systolic, let diastolic {
+            writes.append(observation(code("85354-9", "Blood pressure panel"), "component", [
+                ["code": code(Measurement.Kind.systolic.loinc.code, Measurement.Kind.systolic.loinc.display), "valueQuantity": quantity(systolic)],
+                ["code": code(Measurement.Kind.diastolic.loinc.code, Measurement.Kind.diastolic.loinc.display), "valueQuantity": quantity(diastolic)],
+            ]))
+        }
+        for m in measurements where m.kind != .systolic && m.kind != .diastolic {
+            writes.append(observation(code(m.kind.loinc.code, m.kind.loinc.display), "valueQuantity", quantity(m)))
+        }
+        return writes
+    }
+
+    /// A decimal without a trailing `.0` (`36.6`, `72`).
+    static func decimal(_ value: Double) -> String {
+        value == value.rounded() && abs(value) < 1e15 ? String(Int64(value)) : String(value)
     }
 
     static func set(_ json: inout JSON, _ key: String, _ value: JSON) {

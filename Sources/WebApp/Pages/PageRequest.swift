@@ -28,14 +28,21 @@ struct PageRequest: Sendable {
         return principal
     }
 
-    /// The posted form, checked for the session's form token.
+    /// The posted form, checked for the session's form token; the first value of each field.
     func form() async throws -> [String: String] {
+        var form: [String: String] = [:]
+        for (k, v) in try await formFields() where form[k] == nil { form[k] = v }
+        return form
+    }
+
+    /// Every field of the posted form in order, repeated names included (checkboxes), checked for the form token.
+    func formFields() async throws -> [(name: String, value: String)] {
         guard request.headers[.contentType]?.hasPrefix("application/x-www-form-urlencoded") == true,
               let buffer = try? await request.body.collect(upTo: 64 * 1024) else { throw PageRefusal(status: 400, messageKey: "form_expired") }
-        var form: [String: String] = [:]
-        for (k, v) in SearchRequest.parseQuery(String(buffer: buffer), formEncoded: true) where form[k] == nil { form[k] = v }
-        guard WebSession.formIsGenuine(form, request: request) else { throw PageRefusal(status: 403, messageKey: "form_expired") }
-        return form
+        let fields = SearchRequest.parseQuery(String(buffer: buffer), formEncoded: true).map { (name: $0.0, value: $0.1) }
+        let token = fields.first { $0.name == "form_token" }.map { ["form_token": $0.value] } ?? [:]
+        guard WebSession.formIsGenuine(token, request: request) else { throw PageRefusal(status: 403, messageKey: "form_expired") }
+        return fields
     }
 
     func query(_ name: String) -> String? {
@@ -78,6 +85,7 @@ struct PageRequest: Sendable {
         var items: [(String, String)] = [("/", "home")]
         switch principal.accountRole {
         case .citizen: items += [("/me", "nav_me"), ("/me/record", "nav_record"), ("/me/access", "nav_access")]
+        case .clinician: items += [("/clinic", "nav_clinic"), ("/clinic/patients", "nav_patients")]
         case .epidemiologist, .systemAdmin: items += [("/surveillance", "nav_surveillance"), ("/surveillance/journal", "nav_journal"), ("/surveillance/notify", "nav_notify")]
         default: break
         }
