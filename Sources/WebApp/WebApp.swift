@@ -31,7 +31,8 @@ public struct WebApp: Sendable {
         }
         // The library reads an absent directory as empty; a page must not find out at run time.
         for page in ["layout", "message", "sign-in", "home", "surveillance", "surveillance-series", "surveillance-notify", "surveillance-journal",
-                     "me", "me-people", "me-book", "me-record", "me-access", "me-attach", "clinic", "clinic-patients", "clinic-patient", "clinic-visit"]
+                     "me", "me-people", "me-book", "me-record", "me-access", "me-attach", "clinic", "clinic-patients", "clinic-patient", "clinic-visit",
+                     "admin-staff", "admin-areas", "admin-schedules", "admin-attachments"]
         where templates.getTemplate(named: page) == nil {
             throw WebAppError.resourceMissing("templates/\(page).mustache")
         }
@@ -58,6 +59,7 @@ public struct WebApp: Sendable {
         EpidemiologyPages(app: self).addRoutes(to: router)
         CitizenPages(app: self).addRoutes(to: router)
         ClinicPages(app: self).addRoutes(to: router)
+        AdministrationPages(app: self).addRoutes(to: router)
     }
 
     /// Runs a page handler with the request's session and language; sends people who are not signed in to the

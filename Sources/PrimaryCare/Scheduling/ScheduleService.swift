@@ -167,7 +167,8 @@ public struct ScheduleService: Sendable {
         return out
     }
 
-    static func state(_ schedule: JSON) -> State {
+    /// The schedule's state from its extension (`draft` when it has none).
+    public static func state(_ schedule: JSON) -> State {
         (schedule["extension"]?.arrayValue ?? []).first { $0["url"]?.stringValue == stateExtension }?["valueCode"]?.stringValue
             .flatMap(State.init(rawValue:)) ?? .published   // a schedule written by a medical information system is its own business
     }
@@ -203,7 +204,8 @@ public struct ScheduleService: Sendable {
         return out
     }
 
-    static func minutes(_ hhmm: String) -> Int? {
+    /// Minutes since midnight of `HH:MM`, nil when malformed.
+    public static func minutes(_ hhmm: String) -> Int? {
         let parts = hhmm.split(separator: ":")
         guard parts.count == 2, let h = Int(parts[0]), let m = Int(parts[1]), (0...24).contains(h), (0..<60).contains(m), h * 60 + m <= 24 * 60 else { return nil }
         return h * 60 + m
