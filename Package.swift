@@ -63,6 +63,9 @@ let package = Package(
         .target(name: "OutbreakDetection"),
         // Clinical code systems the platform ships (ICD-10 in Russian, Kazakh and English) and search in them.
         .target(name: "Terminology", resources: [.copy("Resources")]),
+        // The state plans of the seeds as data (indicators, measures, deadlines, budgets, reporting cycles) and
+        // the consistency checks of their arithmetic; no I/O beyond its bundled files.
+        .target(name: "StatePlans", resources: [.copy("Resources")]),
         // Infectious-disease surveillance (seed 002 sphere 5, seed 000): emergency notifications, the case journal, counts.
         .target(name: "Surveillance", dependencies: [
             "FHIRStore", "FHIRJSON", "AccessControl", "KazakhstanRegions", "PandemicRegime", "OutbreakDetection", .product(name: "SQLKit", package: "sql-kit"),
@@ -129,6 +132,7 @@ let package = Package(
             .product(name: "HummingbirdTesting", package: "hummingbird"),
         ]),
         .testTarget(name: "TerminologyTests", dependencies: ["Terminology"]),
+        .testTarget(name: "StatePlansTests", dependencies: ["StatePlans"]),
         .testTarget(name: "PrimaryCareTests", dependencies: [
             "PrimaryCare", "PrimaryCareAPI", "FHIRServer", "FHIRStore", "FHIRJSON", "FHIRValidation", "Identity", "Audit", "DatabaseTesting",
             .product(name: "HummingbirdTesting", package: "hummingbird"),

@@ -77,6 +77,20 @@ def main():
         citizen = sign_in(base, "demo.citizen")
         epidemiologist = sign_in(base, "demo.epidemiologist")
         child = re.findall(r'/me\?patient=([^"&]+)', citizen.get(base + "/me").text)
+        doctor = sign_in(base, "demo.doctor")
+        admin = sign_in(base, "demo.orgadmin")
+        # The doctor's first working day with the demo's booked visits (today, or after a weekend).
+        day_path, visit, patient = "/clinic", None, None
+        for offset in range(5):
+            html = doctor.get(base + day_path).text
+            visits = re.findall(r'/clinic/visits/appointment/([^"]+)"', html)
+            if visits:
+                visit, patient = visits[0], re.findall(r'/clinic/patients/([^"]+)"', html)[0]
+                break
+            day_path = re.findall(r'href="(/clinic\?day=[^"]+)">[^<]*→', html)[0]
+        summary = doctor.get(base + f"/clinic/patients/{patient}").text
+        iin = re.findall(r"(?:ИИН|IIN) (\d{12})", summary)[0]
+        surname = re.findall(r"<strong>([^ <]+)", summary)[0]
         pages = [
             ("citizen", citizen, "/me"), ("citizen", citizen, f"/me?patient={child[-1]}" if child else "/me"),
             ("citizen", citizen, "/me/book"), ("citizen", citizen, "/me/attach"), ("citizen", citizen, "/me/record"),
@@ -84,6 +98,11 @@ def main():
             ("epidemiologist", epidemiologist, "/surveillance"), ("epidemiologist", epidemiologist, "/surveillance/journal"),
             ("epidemiologist", epidemiologist, "/surveillance/series?disease=A02&region=750000000"),
             ("epidemiologist", epidemiologist, "/surveillance/notify"),
+            ("clinician", doctor, day_path), ("clinician", doctor, f"/clinic/patients?q={iin}"),
+            ("clinician", doctor, f"/clinic/patients?q={surname}"), ("clinician", doctor, f"/clinic/patients/{patient}"),
+            ("clinician", doctor, f"/clinic/visits/appointment/{visit}"),
+            ("org-admin", admin, "/admin/staff"), ("org-admin", admin, "/admin/areas"), ("org-admin", admin, "/admin/schedules"),
+            ("org-admin", admin, "/admin/attachments"),
         ]
         print(f"| role | page | p50 (ms) | p95 (ms) | max (ms) |\n|---|---|---:|---:|---:|")
         worst = 0.0

@@ -22,10 +22,14 @@ extension AttachmentService {
     public func history(organization: String, limit: Int = 50) async throws -> [HistoryEntry] {
         try await repository.serviceTransaction { tx in
             let episodes = try await tx.resources("EpisodeOfCare", matching: "organization=Organization/\(organization)&type=\(Attachment.episodeTypeSystem)|attachment&_sort=-_lastUpdated&_count=\(max(1, min(limit, 500)))")
+            // The people in one query, not one per episode.
+            let ids = Set(episodes.compactMap { Attachment.id($0.json["patient"]?["reference"]?.stringValue, "Patient") })
+            let people = ids.isEmpty ? [:] : Dictionary(try await tx.resources("Patient", matching: "_id=\(ids.sorted().joined(separator: ","))&_count=\(ids.count)")
+                .map { ($0.id, $0.json) }, uniquingKeysWith: { a, _ in a })
             var out: [HistoryEntry] = []
             for e in episodes {
                 guard let patient = Attachment.id(e.json["patient"]?["reference"]?.stringValue, "Patient") else { continue }
-                let person = try await tx.read("Patient", patient)?.json
+                let person = people[patient]
                 let area = (e.json["extension"]?.arrayValue ?? []).first { $0["url"]?.stringValue == Attachment.areaExtension }
                     .flatMap { Attachment.id($0["valueReference"]?["reference"]?.stringValue, "Location") }
                 out.append(HistoryEntry(

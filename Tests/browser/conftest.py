@@ -141,3 +141,19 @@ def sign_in(driver, username, password=DEMO_PASSWORD, lang="ru", shot=None):
     from selenium.webdriver.support.ui import WebDriverWait
     WebDriverWait(driver, 30).until(
         lambda d: "/sign-in" not in d.current_url or d.find_elements(By.CSS_SELECTOR, "[role=alert]"))
+
+
+def wait_text(driver, css, text, timeout=30):
+    """Waits until the element `css` of the page shown says `text` (after a form posts, the old page is still
+    there for a moment); returns that element's text."""
+    from selenium.common.exceptions import StaleElementReferenceException
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    def said(d):
+        try:
+            return any(text in e.text for e in d.find_elements(By.CSS_SELECTOR, css))
+        except StaleElementReferenceException:
+            return False
+    WebDriverWait(driver, timeout).until(said)
+    return " ".join(e.text for e in driver.find_elements(By.CSS_SELECTOR, css))

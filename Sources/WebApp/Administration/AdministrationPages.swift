@@ -50,16 +50,23 @@ struct AdministrationPages: Sendable {
 
     func staffMembers(_ organization: String) async throws -> [StaffMember] {
         try await app.repository.serviceTransaction { tx in
-            var out: [StaffMember] = []
-            for role in try await tx.resources("PractitionerRole", matching: "organization=Organization/\(organization)&_count=500") {
-                let practitioner = try await Attachment.id(role.json["practitioner"]?["reference"]?.stringValue, "Practitioner").asyncMap { try await tx.read("Practitioner", $0)?.json }
-                let area = Attachment.id(role.json["location"]?[0]?["reference"]?.stringValue, "Location")
-                let areaName = try await area.asyncMap { try await tx.read("Location", $0)?.json["name"]?.stringValue } ?? nil
-                out.append(StaffMember(role: role.id, name: practitioner.flatMap { $0.map(DisplayName.person) } ?? role.id,
-                                       specialty: CitizenPages.coded(role.json["specialty"]?[0] ?? role.json["code"]?[0]),
-                                       area: area, areaName: areaName ?? "", active: role.json["active"]?.boolValue ?? true))
+            let roles = try await tx.resources("PractitionerRole", matching: "organization=Organization/\(organization)&_count=1000")
+            // Practitioners and areas in one query each, not one per role.
+            func byId(_ type: String, _ ids: [String?]) async throws -> [String: JSON] {
+                let wanted = Set(ids.compactMap { $0 })
+                guard !wanted.isEmpty else { return [:] }
+                return Dictionary(try await tx.resources(type, matching: "_id=\(wanted.sorted().joined(separator: ","))&_count=\(wanted.count)").map { ($0.id, $0.json) },
+                                  uniquingKeysWith: { a, _ in a })
             }
-            return out.sorted { ($0.name, $0.role) < ($1.name, $1.role) }
+            let practitioners = try await byId("Practitioner", roles.map { Attachment.id($0.json["practitioner"]?["reference"]?.stringValue, "Practitioner") })
+            let areas = try await byId("Location", roles.map { Attachment.id($0.json["location"]?[0]?["reference"]?.stringValue, "Location") })
+            return roles.map { role -> StaffMember in
+                let practitioner = Attachment.id(role.json["practitioner"]?["reference"]?.stringValue, "Practitioner").flatMap { practitioners[$0] }
+                let area = Attachment.id(role.json["location"]?[0]?["reference"]?.stringValue, "Location")
+                return StaffMember(role: role.id, name: practitioner.map(DisplayName.person) ?? role.id,
+                                   specialty: CitizenPages.coded(role.json["specialty"]?[0] ?? role.json["code"]?[0]),
+                                   area: area, areaName: area.flatMap { areas[$0]?["name"]?.stringValue } ?? "", active: role.json["active"]?.boolValue ?? true)
+            }.sorted { ($0.name, $0.role) < ($1.name, $1.role) }
         }
     }
 
@@ -117,8 +124,8 @@ struct AdministrationPages: Sendable {
         let service = AttachmentService(repository: app.repository)
         let history = try await service.history(organization: organization, limit: 50)
         let areas = Dictionary(try await CatchmentAreas(repository: app.repository).list(organization: organization).map { ($0.id, $0.name) }, uniquingKeysWith: { a, _ in a })
-        // The register shows people's names to the organisation's staff: each person's access log says so.
-        for patient in Set(history.map(\.patient)) { await page.audit("read-register", patient: patient, status: 200) }
+        // The register is the organisation's own list of the people it serves (РПН): reading it is not a look into
+        // anyone's health record, so it is not written into each person's access log (attaching someone is).
         var data: [String: Any] = [
             "entries": history.map { e -> [String: Any] in
                 ["name": e.name, "iin": e.iin ?? "", "area": e.area.flatMap { areas[$0] } ?? "", "since": page.language.date(e.since),
@@ -156,10 +163,3 @@ struct AdministrationPages: Sendable {
     }
 }
 
-extension Optional {
-    /// `map` with an async transform.
-    func asyncMap<T>(_ transform: (Wrapped) async throws -> T) async rethrows -> T? {
-        guard let value = self else { return nil }
-        return try await transform(value)
-    }
-}

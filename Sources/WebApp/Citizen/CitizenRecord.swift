@@ -62,7 +62,7 @@ extension CitizenPages {
         }
         var data = peopleData(page, all, person, path: "/me/record")
         data["sections"] = zip(Self.sections, bundles).map { section, bundle -> [String: Any] in
-            let rows = (bundle["entry"]?.arrayValue ?? []).compactMap { $0["resource"] }.map { section.row($0, page.language) }
+            let rows = (bundle["entry"]?.arrayValue ?? []).compactMap { $0["resource"] }.map { page.readable(section.row($0, page.language), $0) }
             return ["title": page.t(section.key), "id": section.key, "rows": rows, "empty": rows.isEmpty]
         }
         return page.render("me-record", title: page.t("record_title"), data)

@@ -83,7 +83,7 @@ extension ClinicPages {
             data["attachment"] = ["organization": DisplayName.of(org), "area": DisplayName.of(area), "ours": attachment.organization == me.organization]
         }
         data["sections"] = zip(Self.summarySections, read.sections).map { section, bundle -> [String: Any] in
-            let rows = (bundle["entry"]?.arrayValue ?? []).compactMap { $0["resource"] }.map { section.row($0, page.language) }
+            let rows = (bundle["entry"]?.arrayValue ?? []).compactMap { $0["resource"] }.map { page.readable(section.row($0, page.language), $0) }
             return ["title": page.t(section.key), "id": section.key, "rows": rows, "empty": rows.isEmpty]
         }
         let open = (read.open["entry"]?.arrayValue ?? []).compactMap { $0["resource"] }.map { a -> [String: Any] in
