@@ -11,8 +11,15 @@ struct SeriesChart {
     var casesLabel: String
     var thresholdLabel: String
     var alarmLabel: String
+    /// Unique on the page: the title's and description's element ids are made from it.
+    var id: String { "chart-" + String(Self.fnv1a(title), radix: 36) }
     var width = 720.0
     var height = 260.0
+
+    /// A stable 64-bit FNV-1a hash, so that the same chart has the same ids in every rendering.
+    static func fnv1a(_ text: String) -> UInt64 {
+        text.utf8.reduce(14_695_981_039_346_656_037 as UInt64) { ($0 ^ UInt64($1)) &* 1_099_511_628_211 }
+    }
 
     func svg() -> String {
         let left = 40.0, right = 12.0, top = 16.0, bottom = 36.0
@@ -22,10 +29,10 @@ struct SeriesChart {
         let step = plotWidth / Double(max(points.count, 1))
         func x(_ i: Int) -> Double { left + step * Double(i) }
         func y(_ v: Double) -> Double { top + plotHeight * (1 - v / yMax) }
-        var out = "<svg xmlns=\"http://www.w3.org/2000/svg\" class=\"chart\" viewBox=\"0 0 \(Self.f(width)) \(Self.f(height))\" role=\"img\" aria-labelledby=\"chart-title chart-desc\">"
-        out += "<title id=\"chart-title\">\(Self.escape(title))</title>"
+        var out = "<svg xmlns=\"http://www.w3.org/2000/svg\" class=\"chart\" viewBox=\"0 0 \(Self.f(width)) \(Self.f(height))\" role=\"img\" aria-labelledby=\"\(id)-title \(id)-desc\">"
+        out += "<title id=\"\(id)-title\">\(Self.escape(title))</title>"
         let alarms = points.filter(\.alarm).map(\.week)
-        out += "<desc id=\"chart-desc\">\(Self.escape("\(casesLabel); \(thresholdLabel)" + (alarms.isEmpty ? "" : "; \(alarmLabel): " + alarms.joined(separator: ", "))))</desc>"
+        out += "<desc id=\"\(id)-desc\">\(Self.escape("\(casesLabel); \(thresholdLabel)" + (alarms.isEmpty ? "" : "; \(alarmLabel): " + alarms.joined(separator: ", "))))</desc>"
         // Axis and grid: 0, half, top.
         for fraction in [0.0, 0.5, 1.0] {
             let value = yMax * fraction
