@@ -36,19 +36,29 @@ public enum Language: String, Sendable, CaseIterable {
     }
 
     /// A number with the language's separators: `1 234,5` in Russian and Kazakh, `1,234.5` in English.
+    /// Written out by hand: a `NumberFormatter` per call set up ICU's locale data each time, which was a tenth of
+    /// a chart page's server time.
     public func number(_ value: Double, fractionDigits: Int = 0) -> String {
-        let formatter = NumberFormatter()
-        formatter.numberStyle = .decimal
-        formatter.minimumFractionDigits = fractionDigits
-        formatter.maximumFractionDigits = fractionDigits
-        switch self {
-        case .ru, .kk:
-            formatter.groupingSeparator = "\u{00A0}"
-            formatter.decimalSeparator = ","
-        case .en:
-            formatter.groupingSeparator = ","
-            formatter.decimalSeparator = "."
+        guard value.isFinite else { return String(value) }
+        let (group, decimal) = self == .en ? (",", ".") : ("\u{00A0}", ",")
+        let digits = max(0, min(fractionDigits, 6))
+        var scale = 1.0
+        for _ in 0..<digits { scale *= 10 }
+        // Half away from zero (36.25 → 36.3), as people round by hand.
+        let scaled = (abs(value) * scale).rounded(.toNearestOrAwayFromZero)
+        guard scaled < 9e15 else { return String(value) }
+        let whole = UInt64(scaled) / UInt64(scale), fraction = UInt64(scaled) % UInt64(scale)
+        var integer = String(whole)
+        var grouped = ""
+        while integer.count > 3 {
+            grouped = group + integer.suffix(3) + grouped
+            integer.removeLast(3)
         }
-        return formatter.string(from: NSNumber(value: value)) ?? String(value)
+        var text = (value < 0 && scaled > 0 ? "-" : "") + integer + grouped
+        if digits > 0 {
+            let f = String(fraction)
+            text += decimal + String(repeating: "0", count: digits - f.count) + f
+        }
+        return text
     }
 }

@@ -5,6 +5,7 @@ import Foundation
 /// an empty label.
 public struct Translations: Sendable {
     let tables: [Language: [String: String]]
+    let merged: [Language: [String: String]]
 
     /// Reads the files from `directory`.
     /// - Throws: `WebAppError.resourceMissing` or `.badTranslationFile` naming the file.
@@ -17,6 +18,7 @@ public struct Translations: Sendable {
             tables[language] = table
         }
         self.tables = tables
+        merged = Self.merge(tables)
     }
 
     /// The text of `key` in `language`, with `{name}` placeholders replaced.
@@ -26,11 +28,18 @@ public struct Translations: Sendable {
         return text
     }
 
-    /// Every text of `language` (with the fallbacks), for templates: `{{t.sign_in}}`.
-    func table(_ language: Language) -> [String: String] {
-        var merged = tables[.en] ?? [:]
-        if language == .kk { merged.merge(tables[.ru] ?? [:]) { _, ru in ru } }
-        merged.merge(tables[language] ?? [:]) { _, own in own }
-        return merged
+    /// Every text of `language` (with the fallbacks), for templates: `{{t.sign_in}}`; merged once when loaded,
+    /// not on every page.
+    func table(_ language: Language) -> [String: String] { merged[language] ?? [:] }
+
+    static func merge(_ tables: [Language: [String: String]]) -> [Language: [String: String]] {
+        var out: [Language: [String: String]] = [:]
+        for language in Language.allCases {
+            var merged = tables[.en] ?? [:]
+            if language == .kk { merged.merge(tables[.ru] ?? [:]) { _, ru in ru } }
+            merged.merge(tables[language] ?? [:]) { _, own in own }
+            out[language] = merged
+        }
+        return out
     }
 }

@@ -63,7 +63,10 @@ struct EpidemiologyPages: Sendable {
         var taskIds: [String] = []
         for alarm in alarms { if let task = alarm.task, !taskIds.contains(task) { taskIds.append(task) } }
         let wanted = taskIds
-        let tasks = try await app.repository.serviceTransaction { tx in try await tx.readForUpdate("Task", wanted) }
+        // A plain read (no row locks): the page changes nothing.
+        let tasks = wanted.isEmpty ? [:] : try await app.repository.serviceTransaction { tx in
+            Dictionary(try await tx.resources("Task", matching: "_id=\(wanted.joined(separator: ","))&_count=\(wanted.count)").map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
+        }
         var open: [[String: Any]] = []
         var chartDiseases: [String] = []
         for id in taskIds {
