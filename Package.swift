@@ -66,6 +66,9 @@ let package = Package(
         // The state plans of the seeds as data (indicators, measures, deadlines, budgets, reporting cycles) and
         // the consistency checks of their arithmetic; no I/O beyond its bundled files.
         .target(name: "StatePlans", resources: [.copy("Resources")]),
+        // Strategy monitoring (issue 7): executors' progress per measure and reporting period, indicator facts, and
+        // the indicators computed from the platform's data as MeasureReports.
+        .target(name: "StrategyMonitoring", dependencies: ["StatePlans", "FHIRStore", "FHIRJSON", .product(name: "SQLKit", package: "sql-kit")]),
         // Infectious-disease surveillance (seed 002 sphere 5, seed 000): emergency notifications, the case journal, counts.
         .target(name: "Surveillance", dependencies: [
             "FHIRStore", "FHIRJSON", "AccessControl", "KazakhstanRegions", "PandemicRegime", "OutbreakDetection", .product(name: "SQLKit", package: "sql-kit"),
@@ -133,6 +136,9 @@ let package = Package(
         ]),
         .testTarget(name: "TerminologyTests", dependencies: ["Terminology"]),
         .testTarget(name: "StatePlansTests", dependencies: ["StatePlans"]),
+        .testTarget(name: "StrategyMonitoringTests", dependencies: [
+            "StrategyMonitoring", "StatePlans", "FHIRStore", "FHIRJSON", "DatabaseTesting", "SyntheticKazakhstan", "Surveillance", "Audit", "PrimaryCare",
+        ]),
         .testTarget(name: "PrimaryCareTests", dependencies: [
             "PrimaryCare", "PrimaryCareAPI", "FHIRServer", "FHIRStore", "FHIRJSON", "FHIRValidation", "Identity", "Audit", "DatabaseTesting",
             .product(name: "HummingbirdTesting", package: "hummingbird"),

@@ -28,8 +28,10 @@ import Testing
             "executors 2025-07-15 2025-01-01…2025-06-30",
             "ministry 2025-08-15 2025-01-01…2025-06-30",
         ])
-        // 2023: the January reports would cover 2022, before the plan.
-        #expect(plan.reportsDue(in: 2023).map(\.due.description) == ["2023-07-15", "2023-08-15"])
+        // 2023: the January reports would cover 2022, before the plan; the July ones fall before the act was
+        // adopted (5 October 2023). The first report is due by 15 January 2024, on the second half of 2023.
+        #expect(plan.reportsDue(in: 2023).isEmpty)
+        #expect(plan.reportsDue(in: 2024).first?.description == "executors by 2024-01-15 for 2023-07-01…2023-12-31")
         #expect(plan.reportsDue(in: 2028).map(\.due.description) == ["2028-01-15", "2028-02-15"])
     }
 

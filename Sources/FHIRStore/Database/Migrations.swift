@@ -193,6 +193,22 @@ public enum Migrations {
                 """,
             ]
         },
+        // Strategy monitoring (issue 7): the executors' progress on the state plans' measures per reporting period,
+        // and the indicators' facts entered with their source (computed ones are MeasureReports).
+        Migration(version: 11, description: "plan progress and indicator facts") { _ in
+            [
+                """
+                CREATE TABLE plan_progress (plan TEXT NOT NULL, measure TEXT NOT NULL, period TEXT NOT NULL, executor TEXT NOT NULL,
+                  status TEXT NOT NULL, progress TEXT NOT NULL, evidence TEXT, submitted_by TEXT NOT NULL, submitted TEXT NOT NULL,
+                  revision INTEGER NOT NULL, PRIMARY KEY (plan, period, executor, measure))
+                """,
+                """
+                CREATE TABLE indicator_facts (plan TEXT NOT NULL, indicator TEXT NOT NULL, year INTEGER NOT NULL, region TEXT NOT NULL,
+                  value TEXT NOT NULL, source TEXT NOT NULL, entered_by TEXT NOT NULL, entered TEXT NOT NULL,
+                  PRIMARY KEY (plan, indicator, year, region))
+                """,
+            ]
+        },
     ]
 
     /// The statements that remove the append-only guard of `audit_log` — what an attacker with the database

@@ -42,10 +42,13 @@ extension ReportingClause {
 
 extension Plan {
     /// The reports due in `year` under the plan's reporting clauses, in date order; only reports on a period
-    /// that overlaps the plan's. A plan without a reporting clause in the data has none.
+    /// that overlaps the plan's and due after the act was adopted (the cancer plan, adopted on 5 October 2023,
+    /// is first reported on by 15 January 2024). A plan without a reporting clause in the data has none.
     public func reportsDue(in year: Int) -> [ReportDue] {
-        reporting.flatMap { $0.reports(dueIn: year) }
+        let adopted = act?.date.flatMap { Day($0) }
+        return reporting.flatMap { $0.reports(dueIn: year) }
             .filter { $0.covers.first.year <= period.to && $0.covers.last.year >= period.from }
+            .filter { report in adopted.map { $0 <= report.due } ?? true }
             .sorted { ($0.due, $0.who) < ($1.due, $1.who) }
     }
 

@@ -1,0 +1,179 @@
+import FHIRJSON
+import FHIRStore
+import Foundation
+import SQLKit
+
+/// The indicators the platform holds the data for, computed — never typed in — as FHIR MeasureReports (summary,
+/// numerator and denominator, score in %), one per indicator and year, stored as `MeasureReport/live-<code>-<year>`
+/// so that analysts read them through the API like any other report. Each names the plan indicators it is the
+/// fact of. The formulas (docs/strategy-monitoring.md):
+///
+/// - `exchange-share` — medical organisations exchanging data with the core: organisations whose staff or
+///   information system used the API in the year (the audit trail) ÷ medical organisations in the directory
+///   (every Organization but pharmacies). Concept indicator 14; digital map KPI 1.3.
+/// - `cabinet-share` — population using the personal health cabinet: citizens who opened a record in their
+///   cabinet in the year (the audit trail) ÷ living people in the register (without a date of death). Digital
+///   map KPI 1.6.
+/// - `remote-share` — remote consultations: finished visits of class VR ÷ visits of class AMB, VR and HH
+///   (in person, remote, at home) in the year. Digital map KPI 2.2.
+/// - `digital-referral-share` — hospital referrals made digitally: inpatient stays (class IMP) based on a
+///   ServiceRequest ÷ inpatient stays in the year. Digital map KPI 2.3.
+/// - `electronic-notification-share` — emergency notifications of infections received electronically:
+///   notifications by an information system or the API ÷ all notifications (the case journal) in the year.
+///   Digital map KPI 5.2.
+public struct LiveIndicators: Sendable {
+    public let repository: Repository
+
+    public init(repository: Repository) { self.repository = repository }
+
+    /// A computed indicator and the plan indicators it gives the fact of.
+    public struct Definition: Sendable, Equatable {
+        public var code: String
+        public var title: String
+        public var titleRu: String
+        /// How numerator and denominator are counted (the Measure's population criteria).
+        public var numerator: String
+        public var denominator: String
+        /// `(plan id, indicator number)`.
+        public var indicators: [PlanIndicator]
+    }
+
+    public struct PlanIndicator: Sendable, Equatable {
+        public var plan: String
+        public var indicator: String
+    }
+
+    public static let definitions: [Definition] = [
+        .init(code: "exchange-share", title: "Share of medical organisations exchanging data with the core",
+              titleRu: "Доля медицинских организаций, обеспечивающих обмен данными с ядром",
+              numerator: "Organisations (not pharmacies) whose staff or information system used the API in the year, from the audit trail",
+              denominator: "Organization?type:not=organization-type|pharmacy",
+              indicators: [.init(plan: "health-concept-2026", indicator: "14"), .init(plan: "digital-map-2025", indicator: "1.3")]),
+        .init(code: "cabinet-share", title: "Share of the population using the personal health cabinet",
+              titleRu: "Доля населения, использующего электронные личные кабинеты здоровья",
+              numerator: "Citizens who opened a record in their personal cabinet in the year, from the audit trail",
+              denominator: "Patient?death-date:missing=true",
+              indicators: [.init(plan: "digital-map-2025", indicator: "1.6")]),
+        .init(code: "remote-share", title: "Share of remote consultations", titleRu: "Доля дистанционных консультаций",
+              numerator: "Encounter?class=VR&date=ge{year}-01-01&date=lt{year+1}-01-01",
+              denominator: "Encounter?class=AMB,VR,HH&date=ge{year}-01-01&date=lt{year+1}-01-01",
+              indicators: [.init(plan: "digital-map-2025", indicator: "2.2")]),
+        .init(code: "digital-referral-share", title: "Share of hospital referrals made digitally",
+              titleRu: "Доля направлений на госпитализацию, оформленных через цифровые сервисы",
+              numerator: "Encounter?class=IMP&based-on:missing=false&date=ge{year}-01-01&date=lt{year+1}-01-01",
+              denominator: "Encounter?class=IMP&date=ge{year}-01-01&date=lt{year+1}-01-01",
+              indicators: [.init(plan: "digital-map-2025", indicator: "2.3")]),
+        .init(code: "electronic-notification-share", title: "Share of emergency notifications of infections received electronically",
+              titleRu: "Доля экстренных извещений об инфекциях, поступающих в электронном виде",
+              numerator: "Notifications of the year received from an information system or the API, from the case journal",
+              denominator: "All notifications of the year in the case journal",
+              indicators: [.init(plan: "digital-map-2025", indicator: "5.2")]),
+    ]
+
+    public static let measureBase = "http://densauluq.kz/fhir/Measure/"
+
+    /// One computed value.
+    public struct Result: Sendable, Equatable {
+        public var code: String
+        public var year: Int
+        public var numerator: Int
+        public var denominator: Int
+        /// Numerator ÷ denominator × 100, nil when the denominator is 0.
+        public var percent: Double? { denominator > 0 ? Double(numerator) / Double(denominator) * 100 : nil }
+    }
+
+    /// Computes every indicator for `year` (up to `today` when the year is running).
+    public func compute(year: Int) async throws -> [Result] {
+        let from = String(format: "%04d-01-01", year), to = String(format: "%04d-01-01", year + 1)
+        return try await AccessScope.$current.withValue(.unrestricted) {
+            var out: [Result] = []
+            // The audit trail and the case journal by SQL; the resources by FHIR search counts.
+            let (organisations, citizens, notifications, electronic) = try await repository.database.read { db in
+                let orgs = try await db.raw("""
+                    SELECT COUNT(DISTINCT organization) AS n FROM audit_log WHERE organization IS NOT NULL
+                      AND role IN ('clinician', 'system', 'org-admin') AND recorded >= \(bind: from) AND recorded < \(bind: to)
+                    """).first()?.decode(column: "n", as: Int.self) ?? 0
+                let people = try await db.raw("""
+                    SELECT COUNT(DISTINCT actor) AS n FROM audit_log WHERE role = 'citizen' AND outcome < 400
+                      AND recorded >= \(bind: from) AND recorded < \(bind: to)
+                    """).first()?.decode(column: "n", as: Int.self) ?? 0
+                let row = try await db.raw("""
+                    SELECT COALESCE(SUM(notifications), 0) AS total, COALESCE(SUM(electronic), 0) AS electronic FROM surveillance_cases
+                    WHERE received >= \(bind: from) AND received < \(bind: to)
+                    """).first()
+                return (orgs, people, try row?.decode(column: "total", as: Int.self) ?? 0, try row?.decode(column: "electronic", as: Int.self) ?? 0)
+            }
+            let medical = try await count("Organization", []) - count("Organization", [("type", "http://densauluq.kz/fhir/CodeSystem/organization-type|pharmacy")])
+            out.append(Result(code: "exchange-share", year: year, numerator: organisations, denominator: medical))
+            // Deaths as the register records them, with their date (the `deceased` token has no indexable path in R4).
+            let living = try await count("Patient", []) - count("Patient", [("death-date:missing", "false")])
+            out.append(Result(code: "cabinet-share", year: year, numerator: citizens, denominator: living))
+            let period = [("date", "ge" + from), ("date", "lt" + to)]
+            let remote = try await count("Encounter", period + [("class", "VR")])
+            let visits = try await count("Encounter", period + [("class", "AMB,VR,HH")])
+            out.append(Result(code: "remote-share", year: year, numerator: remote, denominator: visits))
+            let stays = try await count("Encounter", period + [("class", "IMP")])
+            let referred = try await count("Encounter", period + [("class", "IMP"), ("based-on:missing", "false")])
+            out.append(Result(code: "digital-referral-share", year: year, numerator: referred, denominator: stays))
+            out.append(Result(code: "electronic-notification-share", year: year, numerator: electronic, denominator: notifications))
+            return out
+        }
+    }
+
+    func count(_ type: String, _ parameters: [(String, String)]) async throws -> Int {
+        let bundle = try await repository.search(type: type, parameters: parameters + [("_summary", "count")], baseURL: "")
+        return bundle["total"]?.intValue ?? 0
+    }
+
+    /// Computes and stores the year's MeasureReports (and the Measures they report on, once); returns the reports.
+    @discardableResult
+    public func publish(year: Int, now: Date = Date()) async throws -> [JSON] {
+        let results = try await compute(year: year)
+        let today = Instant(now).dateInKazakhstan
+        var reports: [JSON] = []
+        try await AccessScope.$current.withValue(.unrestricted) {
+            for definition in Self.definitions {
+                _ = try await repository.update(type: "Measure", id: definition.code, resource: Self.measure(definition))
+            }
+            for result in results {
+                let report = Self.report(result, today: today, now: Instant(now).iso)
+                _ = try await repository.update(type: "MeasureReport", id: "live-\(result.code)-\(year)", resource: report)
+                reports.append(report)
+            }
+        }
+        return reports
+    }
+
+    static func measure(_ d: Definition) -> JSON {
+        // A FHIR query where the count is one; otherwise the formula in words (the language is required).
+        func population(_ code: String, _ formula: String) -> JSON {
+            let query = formula.contains("?")
+            var criteria: JSON = ["language": "application/x-fhir-query", "description": .string(query ? "FHIR search, counted with _summary=count" : formula)]
+            if query, case .object(var c) = criteria { c["expression"] = .string(formula); criteria = .object(c) }
+            return ["code": ["coding": [["system": "http://terminology.hl7.org/CodeSystem/measure-population", "code": .string(code)]]], "criteria": criteria]
+        }
+        return ["resourceType": "Measure", "id": .string(d.code), "url": .string(measureBase + d.code), "status": "active",
+         "name": .string(d.code.replacingOccurrences(of: "-", with: "_")), "title": .string(d.titleRu),
+         "description": .string(d.title),
+         "scoring": ["coding": [["system": "http://terminology.hl7.org/CodeSystem/measure-scoring", "code": "proportion"]]],
+         "improvementNotation": ["coding": [["system": "http://terminology.hl7.org/CodeSystem/measure-improvement-notation", "code": "increase"]]],
+         "group": [["population": [population("numerator", d.numerator), population("denominator", d.denominator)]]]]
+    }
+
+    static func report(_ r: Result, today: String, now: String) -> JSON {
+        let end = min(String(format: "%04d-12-31", r.year), today)
+        func population(_ code: String, _ count: Int) -> JSON {
+            ["code": ["coding": [["system": "http://terminology.hl7.org/CodeSystem/measure-population", "code": .string(code)]]], "count": .number(String(count))]
+        }
+        var group: JSON = ["population": [population("numerator", r.numerator), population("denominator", r.denominator)]]
+        if let percent = r.percent, case .object(var g) = group {
+            g["measureScore"] = ["value": .number(String(format: "%.2f", percent)), "unit": "%", "system": "http://unitsofmeasure.org", "code": "%"]
+            group = .object(g)
+        }
+        return ["resourceType": "MeasureReport", "id": .string("live-\(r.code)-\(r.year)"), "status": "complete", "type": "summary",
+                "measure": .string(measureBase + r.code), "date": .string(now),
+                "period": ["start": .string(String(format: "%04d-01-01", r.year)), "end": .string(end)],
+                "improvementNotation": ["coding": [["system": "http://terminology.hl7.org/CodeSystem/measure-improvement-notation", "code": "increase"]]],
+                "group": [group]]
+    }
+}
