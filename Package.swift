@@ -106,7 +106,7 @@ let package = Package(
         // The outbreak-detection speed benchmark against R and the measured detection study (Benchmarks/outbreak_detection.py).
         .executableTarget(name: "outbreak-benchmark", dependencies: ["OutbreakDetection"], path: "Benchmarks/OutbreakDetection"),
         .executableTarget(name: "densauluq", dependencies: [
-            "FHIRStore", "FHIRServer", "FHIRJSON", "Identity", "IdentityAPI", "Audit", "SyntheticKazakhstan", "PrimaryCare", "PrimaryCareAPI", "SurveillanceAPI", "Surveillance", "OutbreakDetection", "WebApp",
+            "FHIRStore", "FHIRServer", "FHIRJSON", "Identity", "IdentityAPI", "Audit", "SyntheticKazakhstan", "PrimaryCare", "PrimaryCareAPI", "SurveillanceAPI", "Surveillance", "OutbreakDetection", "WebApp", "StatePlans", "StrategyMonitoring",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Logging", package: "swift-log"),
         ]),

@@ -8,7 +8,7 @@ struct Densauluq: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "densauluq",
         abstract: "Densauluq: the national digital-health platform core (FHIR R4 server).",
-        subcommands: [Serve.self, Migrate.self, Import.self, Demo.self, Users.self, Clients.self, AuditCommand.self, AttachCommand.self, RemindersCommand.self, SurveillanceCommand.self],
+        subcommands: [Serve.self, Migrate.self, Import.self, Demo.self, Users.self, Clients.self, AuditCommand.self, AttachCommand.self, RemindersCommand.self, SurveillanceCommand.self, PlansCommand.self, IndicatorsCommand.self],
         defaultSubcommand: Serve.self
     )
 }
@@ -32,5 +32,20 @@ struct DatabaseOptions: ParsableArguments {
             throw ValidationError("Cannot open \(configuration): \(String(reflecting: error))")
         }
         return db
+    }
+
+    /// Opens the database, runs `body` with it and shuts it down, also when `body` throws.
+    func withDatabase<T>(label: String = "densauluq", _ body: (Database, Logger) async throws -> T) async throws -> T {
+        var logger = Logger(label: label)
+        logger.logLevel = .warning
+        let database = try await open(logger: logger)
+        do {
+            let result = try await body(database, logger)
+            await database.shutdown()
+            return result
+        } catch {
+            await database.shutdown()
+            throw error
+        }
     }
 }
