@@ -8,6 +8,7 @@ let package = Package(
         .executable(name: "densauluq", targets: ["densauluq"]),
     ],
     dependencies: [
+        .package(url: "https://github.com/weichsel/ZIPFoundation", from: "0.9.20"),
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         .package(url: "https://github.com/apple/swift-log", from: "1.6.0"),
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.5.0"),
@@ -66,6 +67,8 @@ let package = Package(
         // The state plans of the seeds as data (indicators, measures, deadlines, budgets, reporting cycles) and
         // the consistency checks of their arithmetic; no I/O beyond its bundled files.
         .target(name: "StatePlans", resources: [.copy("Resources")]),
+        // Word (.docx) and Excel (.xlsx) documents of reports (the consolidated report on the state plans), made in memory.
+        .target(name: "ReportDocuments", dependencies: [.product(name: "ZIPFoundation", package: "ZIPFoundation")]),
         // Strategy monitoring (issue 7): executors' progress per measure and reporting period, indicator facts, and
         // the indicators computed from the platform's data as MeasureReports.
         .target(name: "StrategyMonitoring", dependencies: ["StatePlans", "FHIRStore", "FHIRJSON", .product(name: "SQLKit", package: "sql-kit")]),
@@ -136,6 +139,7 @@ let package = Package(
         ]),
         .testTarget(name: "TerminologyTests", dependencies: ["Terminology"]),
         .testTarget(name: "StatePlansTests", dependencies: ["StatePlans"]),
+        .testTarget(name: "ReportDocumentsTests", dependencies: ["ReportDocuments", .product(name: "ZIPFoundation", package: "ZIPFoundation")]),
         .testTarget(name: "StrategyMonitoringTests", dependencies: [
             "StrategyMonitoring", "StatePlans", "FHIRStore", "FHIRJSON", "DatabaseTesting", "SyntheticKazakhstan", "Surveillance", "Audit", "PrimaryCare",
         ]),

@@ -15,6 +15,7 @@ import SQLKit
 /// - epidemiologist: notifiable-disease cases of their region (the Conditions themselves, lab results,
 ///   immunisations, encounters, specimens); no writes.
 /// - analyst: indicators (population MeasureReports, Measures) only, never patient-level data.
+/// - plan executor: the same; reports progress on the state plans' measures through the strategy monitoring.
 /// - organisation administrator: the directory (organisations, practitioners, locations …) of their organisation.
 /// - system administrator: everything (deployment, loading); every access is audited like any other.
 /// - integration client (`role: system`): like its organisation's clinicians, within its registered scopes.
@@ -89,6 +90,8 @@ public struct AccessPolicy: Sendable {
                                rowConditions: ["Condition": notifiable, "Observation": laboratory], holder: "epidemiologist of \(region)")
         case .analyst:
             return AccessScope(read: .none, write: .none, writeTypes: .only([]), holder: "analyst")
+        case .planExecutor:
+            return AccessScope(read: .none, write: .none, writeTypes: .only([]), holder: "plan executor \(token.org ?? "?")")
         case .organizationAdmin:
             return AccessScope(read: .none, write: .none, writeTypes: .only(Self.organizationDirectoryTypes),
                                owner: token.org.map(Self.source), ownedOnly: true, holder: "administrator of Organization/\(token.org ?? "?")")

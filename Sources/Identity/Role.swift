@@ -11,6 +11,9 @@ public enum Role: String, CaseIterable, Sendable, Codable {
     case epidemiologist
     /// A ministry or akimat analyst: indicators and aggregates, never patient-level data.
     case analyst
+    /// An officer of a body responsible for the state plans' measures (a ministry, an akimat): reports progress on
+    /// them; `organization` is the body as the plans name it («МЗ», «МИО»). No patient data.
+    case planExecutor = "plan-executor"
     /// Administers the accounts of one organisation.
     case organizationAdmin = "org-admin"
     /// Administers the whole deployment.

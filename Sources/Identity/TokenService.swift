@@ -194,6 +194,7 @@ public final class TokenService: Sendable {
         case .pharmacist: "openid fhirUser user/*.read user/MedicationDispense.write"
         case .epidemiologist: "openid fhirUser user/*.read"
         case .analyst: "openid fhirUser user/Measure.read user/MeasureReport.read user/Organization.read user/Location.read"
+        case .planExecutor: "openid fhirUser user/Measure.read user/MeasureReport.read"
         case .organizationAdmin: "openid fhirUser user/*.read user/*.write"
         case .systemAdmin: "openid fhirUser user/*.read user/*.write"
         }
