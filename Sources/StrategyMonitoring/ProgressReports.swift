@@ -74,10 +74,13 @@ public struct ProgressReports: Sendable {
         var out: [Obligation] = []
         for report in reports {
             let period = ReportingPeriod(report.covers)
-            for measure in plan.measures where Self.isRunning(measure, plan: plan, in: period) {
+            for measure in plan.measures {
                 let key = plan.key(of: measure)
+                let running = Self.isRunning(measure, plan: plan, in: period)
                 for body in measure.responsible where executor == nil || body.ru == executor {
                     let sent = byKey["\(period)|\(body.ru)|\(key)"]
+                    // A finished measure is not asked for; a report sent on it anyway is shown.
+                    guard running || sent != nil else { continue }
                     let state: Obligation.State = sent != nil ? .submitted : (report.due < today ? .overdue : .due)
                     out.append(Obligation(plan: id, measure: key, executor: body.ru, lead: body.lead, period: period, due: report.due,
                                           state: state, report: sent))

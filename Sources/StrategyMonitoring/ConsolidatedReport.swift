@@ -1,0 +1,127 @@
+import Foundation
+import ReportDocuments
+import StatePlans
+
+/// The ministry's consolidated report on a plan for one reporting period — what the decrees ask it to send to the
+/// Government's office (the Concept by 1 May, the cancer plan by 15 February and 15 August): every measure's
+/// report by executor, grouped by direction, with overdue ones marked, and the indicators' plan vs fact; as a
+/// Word document and as an Excel workbook.
+public struct ConsolidatedReport: Sendable {
+    public let reports: ProgressReports
+    public let facts: IndicatorFacts
+
+    public init(reports: ProgressReports, facts: IndicatorFacts) {
+        self.reports = reports
+        self.facts = facts
+    }
+
+    /// The report's content, for both formats.
+    public struct Content: Sendable {
+        public var plan: Plan
+        public var period: ReportingPeriod
+        public var asOf: Day
+        /// Per top-level section (direction), its obligations in measure order.
+        public var sections: [(section: Section?, rows: [ProgressReports.Obligation])]
+        public var indicators: [(indicator: Indicator, years: [IndicatorFacts.YearRow])]
+
+        public var obligations: [ProgressReports.Obligation] { sections.flatMap(\.rows) }
+    }
+
+    /// Gathers the content of `period`'s report as of `today`.
+    public func content(plan id: String, period: ReportingPeriod, today: Day) async throws -> Content {
+        let plan = try reports.plans.plan(id)
+        let all = try await reports.obligations(plan: id, today: today, horizon: Day.endOfYear(max(today.year, period.last.year + 1)))
+            .filter { $0.period == period }
+        var grouped: [(Section?, [ProgressReports.Obligation])] = plan.sections.map { top in
+            let ids = Set(top.flattened.map(\.id))
+            return (top, all.filter { o in plan.measure(key: o.measure).map { ids.contains($0.section) } ?? false })
+        }
+        let placed = Set(grouped.flatMap { $0.1.map { "\($0.measure)|\($0.executor)" } })
+        let rest = all.filter { !placed.contains("\($0.measure)|\($0.executor)") }
+        if !rest.isEmpty { grouped.append((nil, rest)) }
+        let table = try await facts.table(plan: id)
+        return Content(plan: plan, period: period, asOf: today, sections: grouped.filter { !$0.1.isEmpty }, indicators: table)
+    }
+
+    static let statusText: [ProgressReports.Status: String] = [.done: "выполнено", .inProgress: "в процессе исполнения", .notDone: "не выполнено"]
+
+    static func state(_ o: ProgressReports.Obligation) -> String {
+        switch o.state {
+        case .submitted: statusText[o.report?.status ?? .inProgress] ?? ""
+        case .due: "ожидается до \(ru(o.due))"
+        case .overdue: "не представлено (срок \(ru(o.due)))"
+        }
+    }
+
+    static func ru(_ day: Day) -> String { String(format: "%02d.%02d.%04d", day.day, day.month, day.year) }
+
+    static let measureHeader = ["№", "Мероприятие", "Исполнитель", "Статус", "Ход исполнения", "Подтверждение"]
+    static let indicatorHeader = ["№", "Индикатор", "Ед. изм.", "Год", "План", "Факт", "Достигнуто", "% от плана", "Источник"]
+
+    func measureRows(_ content: Content, _ rows: [ProgressReports.Obligation]) -> [ReportRow] {
+        rows.map { o in
+            let measure = content.plan.measure(key: o.measure)
+            return ReportRow([.text(o.measure), .text(measure?.ru ?? ""), .text(o.executor + (o.lead ? " (головной)" : "")), .text(Self.state(o)),
+                              .text(o.report?.progress ?? ""), .text(o.report?.evidence ?? "")],
+                             emphasis: o.state == .overdue ? .alert : .none)
+        }
+    }
+
+    func indicatorRows(_ content: Content) -> [ReportRow] {
+        content.indicators.flatMap { indicator, years in
+            years.filter { $0.year >= content.period.first.year - 1 && $0.year <= content.period.last.year }.map { row in
+                ReportRow([.text(indicator.number), .text(indicator.ru), .text(indicator.unit?.ru ?? ""), .text(String(row.year)),
+                           row.plan.map { .number($0, fractionDigits: Self.digits($0)) } ?? .empty,
+                           row.fact.map { .number($0.value, fractionDigits: Self.digits($0.value)) } ?? .empty,
+                           .text(row.achievement.map { $0.achieved ? "да" : "нет" } ?? ""),
+                           row.achievement?.percent.map { .percent($0 / 100, fractionDigits: 1) } ?? .empty,
+                           .text(row.fact?.source ?? "")],
+                          emphasis: row.achievement?.achieved == false ? .alert : .none)
+            }
+        }
+    }
+
+    static func digits(_ value: Decimal) -> Int {
+        var v = value, rounded = Decimal()
+        NSDecimalRound(&rounded, &v, 0, .plain)
+        if rounded == value { return 0 }
+        NSDecimalRound(&rounded, &v, 1, .plain)
+        return rounded == value ? 1 : 2
+    }
+
+    /// The report as a Word document.
+    public func docx(_ content: Content, author: String) throws -> Data {
+        let obligations = content.obligations
+        let sent = obligations.filter { $0.state == .submitted }
+        var blocks: [Block] = [
+            .paragraph("Отчётный период: \(Self.ru(content.period.first)) – \(Self.ru(content.period.last)). Состояние на \(Self.ru(content.asOf)).", style: .normal),
+            .paragraph("Отчётов исполнителей: \(obligations.count); представлено \(sent.count), из них выполнено \(sent.filter { $0.report?.status == .done }.count), "
+                       + "в процессе исполнения \(sent.filter { $0.report?.status == .inProgress }.count), не выполнено \(sent.filter { $0.report?.status == .notDone }.count); "
+                       + "не представлено в срок \(obligations.filter { $0.state == .overdue }.count).", style: .normal),
+        ]
+        for (section, rows) in content.sections {
+            blocks.append(.heading(level: 2, section.map { "\($0.id). \($0.ru)" } ?? "Прочие мероприятия"))
+            blocks.append(.table(ReportTable(header: Self.measureHeader, rows: measureRows(content, rows), columnWidths: [6, 40, 14, 14, 40, 16])))
+        }
+        let indicators = indicatorRows(content)
+        if !indicators.isEmpty {
+            blocks.append(.heading(level: 2, "Целевые индикаторы"))
+            blocks.append(.table(ReportTable(header: Self.indicatorHeader, rows: indicators, columnWidths: [5, 40, 10, 6, 9, 9, 8, 9, 20])))
+        }
+        blocks.append(.paragraph("Сформировано платформой Densauluq по отчётам исполнителей; расхождения в самих документах — docs/plans/checks.md.", style: .note))
+        let document = ReportDocument(title: "Сводная информация о ходе реализации: " + (content.plan.title.ru ?? content.plan.id),
+                                      subtitle: content.plan.act?.ru, metadata: DocumentMetadata(author: author), orientation: .landscape, blocks: blocks)
+        return try DocxWriter.write(document)
+    }
+
+    /// The report as an Excel workbook: the measures (with their direction) and the indicators.
+    public func xlsx(_ content: Content, author: String) throws -> Data {
+        let measures = content.sections.flatMap { section, rows in
+            measureRows(content, rows).map { row in ReportRow([.text(section?.id ?? "")] + row.cells, emphasis: row.emphasis) }
+        }
+        return try XlsxWriter.write(sheets: [
+            ReportSheet(name: "Мероприятия", header: ["Направление"] + Self.measureHeader, rows: measures),
+            ReportSheet(name: "Индикаторы", header: Self.indicatorHeader, rows: indicatorRows(content)),
+        ], metadata: DocumentMetadata(author: author), title: content.plan.title.ru ?? content.plan.id)
+    }
+}
