@@ -55,7 +55,7 @@ let package = Package(
         ]),
         // The append-only, hash-chained audit trail of access to health data, and its verification.
         // A deterministic synthetic Kazakhstan (regions, organisations, catchment areas, people, attachments) for demos, tests and benchmarks.
-        .target(name: "SyntheticKazakhstan", dependencies: ["KazakhstanRegions", "FHIRJSON", "FHIRValidation", "FHIRStore", "PrimaryCare", "Surveillance", .product(name: "SQLKit", package: "sql-kit")]),
+        .target(name: "SyntheticKazakhstan", dependencies: ["KazakhstanRegions", "FHIRJSON", "FHIRValidation", "FHIRStore", "PrimaryCare", "Surveillance", "StatePlans", "StrategyMonitoring", .product(name: "SQLKit", package: "sql-kit")]),
         // Primary care services of seed 002 sphere 1: attachment (1.1).
         .target(name: "PrimaryCare", dependencies: ["FHIRJSON", "FHIRStore", .product(name: "SQLKit", package: "sql-kit")]),
         // The primary-care services as FHIR operations ($attach, $detach, $auto-attach).
@@ -80,7 +80,7 @@ let package = Package(
         .target(name: "SurveillanceAPI", dependencies: ["Surveillance", "FHIRServer", "FHIRStore", "FHIRJSON", "Identity", "KazakhstanRegions"]),
         // The web application: server-rendered pages (Mustache) in Russian, Kazakh and English, signed in with a session cookie.
         .target(name: "WebApp", dependencies: [
-            "Terminology", "FHIRValidation",
+            "Terminology", "FHIRValidation", "StatePlans", "StrategyMonitoring",
             "FHIRStore", "FHIRJSON", "Identity", "Audit", "AccessControl", "Surveillance", "PrimaryCare", "KazakhstanRegions",
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "Mustache", package: "swift-mustache"),

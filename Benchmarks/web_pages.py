@@ -79,6 +79,8 @@ def main():
         child = re.findall(r'/me\?patient=([^"&]+)', citizen.get(base + "/me").text)
         doctor = sign_in(base, "demo.doctor")
         admin = sign_in(base, "demo.orgadmin")
+        analyst = sign_in(base, "demo.analyst")
+        executor = sign_in(base, "demo.executor")
         # The doctor's first working day with the demo's booked visits (today, or after a weekend).
         day_path, visit, patient = "/clinic", None, None
         for offset in range(5):
@@ -103,6 +105,9 @@ def main():
             ("clinician", doctor, f"/clinic/visits/appointment/{visit}"),
             ("org-admin", admin, "/admin/staff"), ("org-admin", admin, "/admin/areas"), ("org-admin", admin, "/admin/schedules"),
             ("org-admin", admin, "/admin/attachments"),
+            ("analyst", analyst, "/plans"), ("analyst", analyst, "/plans/cancer-plan-2023-2027"),
+            ("analyst", analyst, "/plans/health-concept-2026"), ("analyst", analyst, "/plans/digital-map-2025"),
+            ("plan-executor", executor, "/plans/cancer-plan-2023-2027"),
         ]
         print(f"| role | page | p50 (ms) | p95 (ms) | max (ms) |\n|---|---|---:|---:|---:|")
         worst = 0.0

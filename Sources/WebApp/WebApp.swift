@@ -4,6 +4,7 @@ import Foundation
 import Hummingbird
 import Identity
 import Mustache
+import StatePlans
 import Terminology
 
 /// The web application served next to the FHIR API by `densauluq serve`: server-rendered pages (Mustache
@@ -20,6 +21,8 @@ public struct WebApp: Sendable {
     let stylesheet: ByteBuffer
     /// The diagnoses a clinician picks from.
     let icd10: ICD10Catalog
+    /// The state plans of the seeds.
+    let plans: PlanLibrary
 
     /// Loads the templates, translations and assets bundled with the module.
     /// - Throws: `WebAppError` when a resource is missing or does not parse.
@@ -32,7 +35,7 @@ public struct WebApp: Sendable {
         // The library reads an absent directory as empty; a page must not find out at run time.
         for page in ["layout", "message", "sign-in", "home", "surveillance", "surveillance-series", "surveillance-notify", "surveillance-journal",
                      "me", "me-people", "me-book", "me-record", "me-access", "me-attach", "clinic", "clinic-patients", "clinic-patient", "clinic-visit",
-                     "admin-staff", "admin-areas", "admin-schedules", "admin-attachments"]
+                     "admin-staff", "admin-areas", "admin-schedules", "admin-attachments", "plans", "plan"]
         where templates.getTemplate(named: page) == nil {
             throw WebAppError.resourceMissing("templates/\(page).mustache")
         }
@@ -41,8 +44,10 @@ public struct WebApp: Sendable {
         guard let css = try? Data(contentsOf: cssURL) else { throw WebAppError.resourceMissing(cssURL.path) }
         let icd10: ICD10Catalog
         do { icd10 = try ICD10Catalog.shipped() } catch { throw WebAppError.resourceMissing("Terminology: \(error)") }
+        let plans: PlanLibrary
+        do { plans = try PlanLibrary.shipped() } catch { throw WebAppError.resourceMissing("StatePlans: \(error)") }
         return WebApp(repository: repository, tokens: tokens, audit: audit, templates: templates, translations: translations,
-                      stylesheet: ByteBuffer(bytes: css), icd10: icd10)
+                      stylesheet: ByteBuffer(bytes: css), icd10: icd10, plans: plans)
     }
 
     /// Adds the pages: `/`, `/sign-in`, `/sign-out`, `/assets/…` and each capability's pages.
@@ -60,6 +65,7 @@ public struct WebApp: Sendable {
         CitizenPages(app: self).addRoutes(to: router)
         ClinicPages(app: self).addRoutes(to: router)
         AdministrationPages(app: self).addRoutes(to: router)
+        PlanPages(app: self).addRoutes(to: router)
     }
 
     /// Runs a page handler with the request's session and language; sends people who are not signed in to the

@@ -5,6 +5,8 @@ import Foundation
 import Identity
 import Logging
 import OutbreakDetection
+import StatePlans
+import StrategyMonitoring
 import Surveillance
 import SyntheticKazakhstan
 
@@ -72,6 +74,7 @@ enum DemoSetup {
             print("Notified \(cases.notifications) cases of infectious diseases in Almaty with \(cases.outbreaks.count) injected outbreaks ("
                   + cases.outbreaks.map { "\($0.disease) from \($0.start), +\($0.cases)" }.joined(separator: "; ")
                   + "); outbreak scan of \(current.week): \(current.alarms) alarm(s), \(current.tasksCreated) task(s).")
+            try await plans(database: database, repository: repository, seed: seed)
             for algorithm in SignalAlgorithm.allCases {
                 guard let p = scores[algorithm] else { continue }
                 print("  \(algorithm.rawValue): injected outbreaks found \(p.detection.successes)/\(p.detection.trials), median delay "
@@ -80,6 +83,15 @@ enum DemoSetup {
             }
         }
         try await accounts(database: database)
+    }
+
+    /// The strategy monitoring's demo reports and facts, and this year's computed indicators.
+    static func plans(database: Database, repository: Repository, seed: UInt64) async throws {
+        let library = try PlanLibrary.shipped()
+        guard let today = Day(Instant.now().dateInKazakhstan) else { return }
+        let loaded = try await DemoPlans(database: database, plans: library, seed: seed).load(today: today)
+        _ = try await LiveIndicators(repository: repository).publish(year: today.year)
+        print("State plans: \(loaded.reports) progress reports of \(DemoPlans.executor), \(loaded.facts) indicator facts; this year's computed indicators published.")
     }
 
     /// One account per role, tied to the demo's first organisation, doctor, pharmacy and a mother of a minor.
@@ -96,6 +108,7 @@ enum DemoSetup {
             ("demo.epidemiologist", .epidemiologist, nil, nil, nil, "Алматы", "notifiable cases of Almaty"),
             ("demo.analyst", .analyst, nil, nil, nil, nil, "indicators only"),
             ("demo.orgadmin", .organizationAdmin, "kz-phc-1", nil, nil, nil, "administrator of kz-phc-1"),
+            ("demo.executor", .planExecutor, DemoPlans.executor, nil, nil, nil, "the Ministry of Health reporting on the state plans"),
             ("demo.admin", .systemAdmin, nil, nil, nil, nil, "everything"),
         ]
         print("Demo accounts (password \(password)):")

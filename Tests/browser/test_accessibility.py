@@ -18,12 +18,15 @@ def _axe_source():
 
 
 def violations(driver, source):
+    # Everything folded is checked too (and axe 4.4 misjudges the colours of content inside a closed <details>).
+    driver.execute_script("document.querySelectorAll('details').forEach(d => d.open = true)")
     driver.execute_script(source)
     result = driver.execute_async_script(
         "const done = arguments[arguments.length - 1];"
         "axe.run(document, {runOnly: {type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']}})"
         ".then(r => done(r.violations)).catch(e => done([{id: 'axe-error', help: String(e), nodes: []}]));")
-    return [{"rule": v["id"], "impact": v.get("impact"), "help": v["help"], "where": [n["target"] for n in v["nodes"]][:5]} for v in result]
+    return [{"rule": v["id"], "impact": v.get("impact"), "help": v["help"], "where": [n["target"] for n in v["nodes"]][:5],
+             "why": [n.get("failureSummary", "") for n in v["nodes"]][:2]} for v in result]
 
 
 PAGES = {
@@ -31,6 +34,8 @@ PAGES = {
     "demo.doctor": ["/clinic", "/clinic/patients?q=Иванов", "/clinic/patients/kz-p-1"],
     "demo.orgadmin": ["/admin/staff", "/admin/areas", "/admin/schedules", "/admin/attachments"],
     "demo.epidemiologist": ["/surveillance", "/surveillance/journal", "/surveillance/notify"],
+    "demo.analyst": ["/plans", "/plans/cancer-plan-2023-2027", "/plans/digital-map-2025"],
+    "demo.executor": ["/plans/health-concept-2026"],
 }
 
 

@@ -87,7 +87,9 @@ struct PageRequest: Sendable {
         case .citizen: items += [("/me", "nav_me"), ("/me/record", "nav_record"), ("/me/access", "nav_access")]
         case .clinician: items += [("/clinic", "nav_clinic"), ("/clinic/patients", "nav_patients")]
         case .organizationAdmin: items += [("/admin/staff", "nav_staff"), ("/admin/areas", "nav_areas"), ("/admin/schedules", "nav_schedules"), ("/admin/attachments", "nav_attachments")]
-        case .epidemiologist, .systemAdmin: items += [("/surveillance", "nav_surveillance"), ("/surveillance/journal", "nav_journal"), ("/surveillance/notify", "nav_notify")]
+        case .epidemiologist: items += [("/surveillance", "nav_surveillance"), ("/surveillance/journal", "nav_journal"), ("/surveillance/notify", "nav_notify")]
+        case .systemAdmin: items += [("/surveillance", "nav_surveillance"), ("/surveillance/journal", "nav_journal"), ("/surveillance/notify", "nav_notify"), ("/plans", "nav_plans")]
+        case .analyst, .planExecutor: items += [("/plans", "nav_plans")]
         default: break
         }
         return items

@@ -1,0 +1,212 @@
+import FHIRStore
+import Foundation
+import Hummingbird
+import Identity
+import KazakhstanRegions
+import StatePlans
+import StrategyMonitoring
+
+/// Strategy monitoring in the browser (issue 7): the state plans with where each stands — per direction the
+/// executors' reports of a period (submitted, due, overdue), each measure's report, the indicators' plan vs fact
+/// with charts, by region — for the ministry's and akimats' analysts; the executor's own reports and their
+/// submission; CSV, and the consolidated report as Word and Excel.
+struct PlanPages: Sendable {
+    let app: WebApp
+
+    static let viewers: Set<Role> = [.analyst, .systemAdmin, .planExecutor]
+
+    func addRoutes<Context: RequestContext>(to router: Router<Context>) {
+        let pages = self, app = self.app
+        router.get("/plans") { request, _ in await app.handle(request) { page in try await pages.list(page) } }
+        router.get("/plans/:id") { request, context in
+            let id = context.parameters.get("id") ?? ""
+            return await app.handle(request) { page in try await pages.plan(page, id: id) }
+        }
+        router.get("/plans/:id/export.csv") { request, context in
+            let id = context.parameters.get("id") ?? ""
+            return await app.handle(request) { page in try await pages.csv(page, id: id) }
+        }
+        for format in ["docx", "xlsx"] {
+            router.get("/plans/:id/report.\(format)") { request, context in
+                let id = context.parameters.get("id") ?? ""
+                return await app.handle(request) { page in try await pages.document(page, id: id, format: format) }
+            }
+        }
+        router.post("/plans/:id/reports") { request, context in
+            let id = context.parameters.get("id") ?? ""
+            return await app.handle(request) { page in try await pages.submit(page, id: id) }
+        }
+    }
+
+    var reports: ProgressReports { ProgressReports(database: app.repository.database, plans: app.plans) }
+    var facts: IndicatorFacts { IndicatorFacts(database: app.repository.database, plans: app.plans) }
+
+    func plan(_ id: String) throws -> Plan {
+        do { return try app.plans.plan(id) } catch { throw PageRefusal(status: 404, messageKey: "not_found") }
+    }
+
+    static func today() -> Day { Day(Instant.now().dateInKazakhstan) ?? Day.endOfYear(2026) }
+
+    static func title(_ wording: Wording, _ language: Language) -> String {
+        language == .en ? (wording.en ?? wording.ru ?? "") : (wording.ru ?? wording.en ?? "")
+    }
+
+    // MARK: - The list
+
+    func list(_ page: PageRequest) async throws -> Response {
+        let principal = try page.require(Self.viewers)
+        let today = Self.today()
+        var rows: [[String: Any]] = []
+        for plan in app.plans.plans {
+            let executor = principal.accountRole == .planExecutor ? principal.org : nil
+            let obligations = try await reports.obligations(plan: plan.id, executor: executor, today: today)
+            if executor != nil && obligations.isEmpty { continue }
+            rows.append(["id": plan.id, "title": Self.title(plan.title, page.language), "period": "\(plan.period.from)–\(plan.period.to)",
+                         "measures": plan.measures.count, "indicators": plan.indicators.count, "has_cycle": !plan.reporting.isEmpty,
+                         "submitted": obligations.filter { $0.state == .submitted }.count, "overdue": obligations.filter { $0.state == .overdue }.count,
+                         "due": obligations.filter { $0.state == .due }.count])
+        }
+        return page.render("plans", title: page.t("plans_title"), ["plans": rows, "executor": principal.accountRole == .planExecutor ? (principal.org ?? "") : ""])
+    }
+
+    // MARK: - One plan
+
+    /// The reporting period a page is about: `?period=`, else the one of the latest report due by today, else the first.
+    static func chosenPeriod(_ obligations: [ProgressReports.Obligation], _ wanted: String?, today: Day) -> ReportingPeriod? {
+        let periods = Set(obligations.map(\.period))
+        if let wanted, let p = ReportingPeriod(wanted), periods.contains(p) { return p }
+        return obligations.filter { $0.due <= today }.max { $0.due < $1.due }?.period ?? periods.min()
+    }
+
+    func plan(_ page: PageRequest, id: String) async throws -> Response {
+        let principal = try page.require(Self.viewers)
+        let plan = try plan(id)
+        let today = Self.today()
+        let ownOnly = principal.accountRole == .planExecutor
+        let executor = ownOnly ? principal.org : page.query("executor")
+        let all = try await reports.obligations(plan: id, executor: executor, today: today)
+        let period = Self.chosenPeriod(all, page.query("period"), today: today)
+        let shown = all.filter { $0.period == period }
+        let language = page.language
+        // Per direction: counts and the measures with their reports. A measure of several executors has several
+        // cards: the first is the measure's anchor (`#m-<key>`), the others are numbered.
+        var anchors: [String: Int] = [:]
+        func anchor(_ measure: String) -> String {
+            anchors[measure, default: 0] += 1
+            return anchors[measure] == 1 ? "m-\(measure)" : "m-\(measure)-\(anchors[measure] ?? 0)"
+        }
+        let sections: [[String: Any]] = plan.sections.compactMap { top in
+            let ids = Set(top.flattened.map(\.id))
+            let rows = shown.filter { o in plan.measure(key: o.measure).map { ids.contains($0.section) } ?? false }
+            let measures = plan.measures.filter { ids.contains($0.section) }
+            guard !measures.isEmpty else { return nil }
+            return ["id": top.id, "title": "\(top.id). " + (language == .en ? (top.en ?? top.ru) : top.ru), "measures": measures.count,
+                    "submitted": rows.filter { $0.state == .submitted }.count, "overdue": rows.filter { $0.state == .overdue }.count,
+                    "due": rows.filter { $0.state == .due }.count,
+                    "rows": rows.map { o -> [String: Any] in
+                        let m = plan.measure(key: o.measure)
+                        return ["measure": o.measure, "anchor": anchor(o.measure), "text": language == .en ? (m?.en ?? m?.ru ?? "") : (m?.ru ?? ""), "executor": o.executor,
+                                "lead": o.lead, "state": page.t("plan_state_" + o.state.rawValue), "overdue": o.state == .overdue,
+                                "status": o.report.map { page.t("plan_status_" + $0.status.rawValue) } ?? "", "progress": o.report?.progress ?? "",
+                                "evidence": o.report?.evidence ?? "", "due": language.date(o.due.description),
+                                "can_submit": ownOnly && o.executor == principal.org, "period": o.period.description,
+                                "statuses": ProgressReports.Status.allCases.map { s in ["code": s.rawValue, "label": page.t("plan_status_" + s.rawValue), "selected": o.report?.status == s] }]
+                    }]
+        }
+        // Indicators, plan vs fact, for the country or a region.
+        let region = page.query("region").flatMap { r in Regions.all.first { $0.kato == r }?.kato } ?? ""
+        let table = try await facts.table(plan: id, region: region)
+        let indicators = table.enumerated().map { i, item -> [String: Any] in
+            let (indicator, years) = item
+            let name = language == .en ? (indicator.en ?? indicator.ru) : indicator.ru
+            let numeric = years.contains { $0.plan != nil || $0.fact != nil }
+            let chart = numeric ? PlanFactChart(id: "indicator-\(i)", title: name, points: years.map {
+                .init(year: $0.year, plan: $0.plan.map { NSDecimalNumber(decimal: $0).doubleValue }, fact: $0.fact.map { NSDecimalNumber(decimal: $0.value).doubleValue },
+                      achieved: $0.achievement?.achieved)
+            }, planLabel: page.t("plan_plan"), factLabel: page.t("plan_fact")).svg() : ""
+            return ["number": indicator.number, "name": name, "unit": indicator.unit.map { Self.title($0, language) } ?? "",
+                    "better": indicator.better.map { page.t("plan_better_" + $0.rawValue) } ?? "", "chart": chart, "has_chart": numeric,
+                    "years": years.map { row -> [String: Any] in
+                        ["year": row.year, "plan": row.plan.map { Self.number($0, language) } ?? "—", "fact": row.fact.map { Self.number($0.value, language) } ?? "—",
+                         "achieved": row.achievement.map { page.t($0.achieved ? "yes" : "no") } ?? "", "missed": row.achievement?.achieved == false,
+                         "percent": row.achievement?.percent.map { language.number(NSDecimalNumber(decimal: $0).doubleValue, fractionDigits: 1) + " %" } ?? "",
+                         "source": row.fact?.source ?? ""]
+                    }]
+        }
+        let periods = Array(Set(all.map(\.period))).sorted()
+        var data: [String: Any] = [
+            "plan_id": id, "plan_title": Self.title(plan.title, language), "act": plan.act?.ru ?? "", "period_years": "\(plan.period.from)–\(plan.period.to)",
+            "has_cycle": !plan.reporting.isEmpty, "sections": sections, "indicators": indicators, "has_indicators": !indicators.isEmpty,
+            "periods": periods.map { p in ["value": p.description, "label": language.date(p.first.description) + " – " + language.date(p.last.description), "selected": p == period] },
+            "period": period?.description ?? "", "has_period": period != nil, "own_only": ownOnly, "executor": executor ?? "",
+            "executors": ownOnly ? [] : plan.executors.map { ["name": $0, "selected": $0 == executor] },
+            "regions": Regions.all.map { r in ["kato": r.kato, "name": language == .kk ? r.nameKk : language == .en ? r.nameEn : r.nameRu, "selected": r.kato == region] },
+            "can_download": !ownOnly && period != nil,
+            "submitted": shown.filter { $0.state == .submitted }.count, "overdue": shown.filter { $0.state == .overdue }.count,
+            "due": shown.filter { $0.state == .due }.count, "total": shown.count,
+        ]
+        if let done = page.query("done") { data["notice"] = page.t("done_" + done) }
+        if let refused = page.query("refused") { data["error"] = page.t("refused_" + refused) }
+        return page.render("plan", title: Self.title(plan.title, language), data)
+    }
+
+    static func number(_ value: Decimal, _ language: Language) -> String {
+        let d = NSDecimalNumber(decimal: value).doubleValue
+        return language.number(d, fractionDigits: d == d.rounded() ? 0 : (d * 10 == (d * 10).rounded() ? 1 : 2))
+    }
+
+    // MARK: - Submitting
+
+    func submit(_ page: PageRequest, id: String) async throws -> Response {
+        let form = try await page.form()
+        let principal = try page.require([.planExecutor])
+        guard let executor = principal.org else { throw PageRefusal(status: 403, messageKey: "forbidden") }
+        _ = try plan(id)
+        let back = "/plans/\(id)?period=\(form["period"] ?? "")"
+        guard let period = ReportingPeriod(form["period"] ?? ""), let status = ProgressReports.Status(rawValue: form["status"] ?? "") else {
+            return page.redirect(back + "&refused=plan_form")
+        }
+        do {
+            try await reports.submit(plan: id, measure: form["measure"] ?? "", period: period, executor: executor, status: status,
+                                     progress: form["progress"] ?? "", evidence: form["evidence"], by: principal.name ?? principal.sub.value)
+        } catch let error as MonitoringError {
+            let field = error.problems.first?.field ?? "form"
+            return page.redirect(back + "&refused=plan_\(["progress", "evidence", "measure", "executor", "period"].contains(field) ? field : "form")#m-\(form["measure"] ?? "")")
+        }
+        return page.redirect(back + "&done=plan_report#m-\(form["measure"] ?? "")")
+    }
+
+    // MARK: - Downloads
+
+    func csv(_ page: PageRequest, id: String) async throws -> Response {
+        let principal = try page.require(Self.viewers)
+        let plan = try plan(id)
+        let executor = principal.accountRole == .planExecutor ? principal.org : page.query("executor")
+        let obligations = try await reports.obligations(plan: id, executor: executor, today: Self.today())
+        var lines = ["period,due,measure,executor,lead,state,status,progress,evidence,measure_text"]
+        func field(_ s: String) -> String { s.contains(where: { ",\"\n\r".contains($0) }) ? "\"" + s.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : s }
+        for o in obligations {
+            lines.append([o.period.description, o.due.description, o.measure, o.executor, o.lead ? "yes" : "no", o.state.rawValue,
+                          o.report?.status.rawValue ?? "", o.report?.progress ?? "", o.report?.evidence ?? "", plan.measure(key: o.measure)?.ru ?? ""].map(field).joined(separator: ","))
+        }
+        return Response(status: .ok, headers: [.contentType: "text/csv; charset=utf-8", .contentDisposition: "attachment; filename=\"\(id)-reports.csv\""],
+                        body: .init(byteBuffer: ByteBuffer(string: "\u{FEFF}" + lines.joined(separator: "\r\n") + "\r\n")))
+    }
+
+    func document(_ page: PageRequest, id: String, format: String) async throws -> Response {
+        let principal = try page.require([.analyst, .systemAdmin])
+        _ = try plan(id)
+        guard format == "docx" || format == "xlsx" else { throw PageRefusal(status: 404, messageKey: "not_found") }
+        let today = Self.today()
+        let all = try await reports.obligations(plan: id, today: today)
+        guard let period = Self.chosenPeriod(all, page.query("period"), today: today) else { throw PageRefusal(status: 404, messageKey: "not_found") }
+        let consolidated = ConsolidatedReport(reports: reports, facts: facts)
+        let content = try await consolidated.content(plan: id, period: period, today: today)
+        let author = principal.name ?? principal.sub.value
+        let data = format == "docx" ? try consolidated.docx(content, author: author) : try consolidated.xlsx(content, author: author)
+        let type = format == "docx" ? "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+                                    : "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+        return Response(status: .ok, headers: [.contentType: type, .contentDisposition: "attachment; filename=\"\(id)-\(period.first)-\(period.last).\(format)\""],
+                        body: .init(byteBuffer: ByteBuffer(bytes: data)))
+    }
+}

@@ -1,0 +1,51 @@
+"""Strategy monitoring in a real browser: the analyst's dashboards (plans, a plan's directions, indicators with
+charts) in Russian and Kazakh with the consolidated report's download; the Ministry of Health's executor submits
+a report in Kazakh after a refused empty one."""
+from selenium.webdriver.common.by import By
+from selenium.webdriver.support.ui import Select
+
+from conftest import sign_in, wait_text
+
+
+def test_the_analyst_reads_the_plans(browser):
+    sign_in(browser, "demo.analyst", lang="ru")
+    browser.get(browser.base + "/plans")
+    assert browser.find_element(By.TAG_NAME, "h1").text == "Мониторинг государственных планов"
+    assert len(browser.find_elements(By.CSS_SELECTOR, "ul.cards li")) == 5
+    browser.shot("plans-ru")
+    browser.find_element(By.PARTIAL_LINK_TEXT, "Комплексный план по борьбе").click()
+    assert browser.find_elements(By.CSS_SELECTOR, "article.indicator svg"), "indicators with charts"
+    browser.find_element(By.CSS_SELECTOR, "details.direction summary").click()
+    browser.shot("cancer-plan-ru")
+    link = browser.find_element(By.PARTIAL_LINK_TEXT, "Сводный отчёт (Word)").get_attribute("href")
+    assert "/report.docx?period=" in link
+    browser.get(browser.base + "/plans/health-concept-2026?lang=kk")
+    assert "Нысаналы индикаторлар" in browser.find_element(By.ID, "indicators").text
+    browser.shot("concept-kk")
+
+
+def test_the_executor_submits_a_report_in_kazakh(browser):
+    sign_in(browser, "demo.executor", lang="kk")
+    browser.get(browser.base + "/plans/cancer-plan-2023-2027")
+    forms = browser.find_elements(By.CSS_SELECTOR, "form.report-form")
+    assert forms, "the Ministry of Health has measures to report on"
+    # Open the direction of the first form, clear its text: refused, nothing changes.
+    form = forms[0]
+    browser.execute_script("arguments[0].closest('details').open = true", form)
+    measure = form.find_element(By.NAME, "measure").get_attribute("value")
+    text = form.find_element(By.NAME, "progress")
+    browser.execute_script("arguments[0].removeAttribute('required'); arguments[0].value = '   '", text)
+    form.find_element(By.CSS_SELECTOR, "button[type=submit]").click()
+    wait_text(browser, "[role=alert]", "Орындалу барысын сипаттаңыз")
+    browser.shot("report-refused-kk")
+    card = browser.find_element(By.ID, f"m-{measure}")
+    form = card.find_element(By.CSS_SELECTOR, "form.report-form")
+    browser.execute_script("arguments[0].closest('details').open = true", form)
+    Select(form.find_element(By.NAME, "status")).select_by_value("done")
+    text = form.find_element(By.NAME, "progress")
+    text.clear()
+    text.send_keys("Іс-шара орындалды: 2026 жылы 150 дәрігер оқытылды.")
+    form.find_element(By.CSS_SELECTOR, "button[type=submit]").click()
+    wait_text(browser, "[role=status]", "Іс-шара бойынша есеп ұсынылды.")
+    assert "150 дәрігер оқытылды" in browser.find_element(By.ID, f"m-{measure}").text
+    browser.shot("report-sent-kk")
