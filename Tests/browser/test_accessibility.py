@@ -1,6 +1,7 @@
 """Accessibility of every page of every role, checked in the browser by axe-core (WCAG 2.0/2.1 A and AA rules:
 labels, names, contrast, landmarks, language, headings, keyboard focusability), in Russian and Kazakh."""
 import json
+import os
 from pathlib import Path
 
 import pytest
@@ -41,6 +42,8 @@ PAGES = {
 
 @pytest.mark.parametrize("lang", ["ru", "kk"])
 def test_every_page_passes_axe(browser, lang):
+    if os.environ.get("DENSAULUQ_TEST_DATABASE_URL", "").startswith("postgres"):
+        pytest.skip("the pages' HTML does not depend on the database: checked on the SQLite run")
     source = _axe_source()
     browser.set_script_timeout(60)
     found = {}
