@@ -97,10 +97,13 @@ public struct AccountStore: Sendable {
         var lockedUntil: String?
     }
 
+    /// A citizen signs in with her ИИН as well as with a username: twelve digits are looked up as an ИИН.
     func credentials(username: String) async throws -> Credentials? {
-        let name = username.lowercased()
+        let name = username.lowercased().trimmingCharacters(in: .whitespaces)
+        let byIIN = name.count == 12 && name.allSatisfy(\.isNumber)
         return try await database.read { db -> Credentials? in
-            guard let row = try await db.raw("SELECT \(unsafeRaw: Self.columns), password_hash, failed_attempts, locked_until FROM accounts WHERE username = \(bind: name)").all().first else {
+            let condition: SQLQueryString = byIIN ? "(username = \(bind: name) OR (iin = \(bind: name) AND role = 'citizen'))" : "username = \(bind: name)"
+            guard let row = try await db.raw("SELECT \(unsafeRaw: Self.columns), password_hash, failed_attempts, locked_until FROM accounts WHERE " + condition).all().first else {
                 return nil
             }
             return Credentials(account: try Self.account(row), passwordHash: try row.decode(column: "password_hash", as: String.self),

@@ -95,6 +95,24 @@ import WebApp
     }
 
     @Test(arguments: TestDatabase.available)
+    func aCitizenSignsInWithHerIIN(_ db: TestDatabase) async throws {
+        try await db.withRepository { repo in
+            let w = try await World(repo)
+            let mothers = try await repo.search(type: "RelatedPerson", parameters: [("_count", "1"), ("_sort", "_id")], baseURL: "")
+            let iin = try #require(mothers["entry"]?[0]?["resource"]?["identifier"]?[0]?["value"]?.stringValue)
+            try await w.app().test(.router) { client in
+                var mother = WebBrowser()
+                let signedIn = try await mother.signIn(client, iin, Self.password)
+                #expect(signedIn.status == 303 && signedIn.location == "/")
+                #expect(try await mother.get(client, "/me").contains("Прикрепление"))
+                var wrong = WebBrowser()
+                #expect(try await wrong.signIn(client, iin, "not-her-password").status != 303)
+            }
+            try await w.audit.shutdown()
+        }
+    }
+
+    @Test(arguments: TestDatabase.available)
     func nobodyElsesRecordIsReachable(_ db: TestDatabase) async throws {
         try await db.withRepository { repo in
             let w = try await World(repo)
