@@ -209,6 +209,18 @@ public enum Migrations {
                 """,
             ]
         },
+        // PostgreSQL estimates `res_type = … AND param = … AND code IN (…)` as if the columns were independent, and
+        // so thinks a criterion that matches a million Encounters matches eighteen thousand: it then joins the
+        // search's sub-selects by nested loops (a count over 1 M Encounters took 22 s; with these statistics 1.8 s).
+        // Extended statistics tell it that `param` depends on `res_type` and which (type, parameter, code) are common.
+        Migration(version: 12, description: "extended statistics of the search index") { kind in
+            guard kind == .postgres else { return [] }
+            return indexTables.flatMap { table -> [String] in
+                let columns = ["sp_token", "sp_quantity"].contains(table) ? "res_type, param, code" : "res_type, param"
+                let kinds = columns.contains("code") ? "dependencies, mcv" : "dependencies"
+                return ["CREATE STATISTICS IF NOT EXISTS \(table)_columns (\(kinds)) ON \(columns) FROM \(table)", "ANALYZE \(table)"]
+            }
+        },
     ]
 
     /// The statements that remove the append-only guard of `audit_log` — what an attacker with the database
