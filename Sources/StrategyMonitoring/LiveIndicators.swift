@@ -14,10 +14,10 @@ import SQLKit
 /// - `cabinet-share` — population using the personal health cabinet: citizens who opened a record in their
 ///   cabinet in the year (the audit trail) ÷ living people in the register (without a date of death). Digital
 ///   map KPI 1.6.
-/// - `remote-share` — remote consultations: finished visits of class VR ÷ visits of class AMB, VR and HH
-///   (in person, remote, at home) in the year. Digital map KPI 2.2.
+/// - `remote-share` — remote consultations: visits of class VR ÷ visits of class AMB, VR and HH (in person,
+///   remote, at home) that started in the year. Digital map KPI 2.2.
 /// - `digital-referral-share` — hospital referrals made digitally: inpatient stays (class IMP) based on a
-///   ServiceRequest ÷ inpatient stays in the year. Digital map KPI 2.3.
+///   ServiceRequest ÷ inpatient stays that started in the year. Digital map KPI 2.3.
 /// - `electronic-notification-share` — emergency notifications of infections received electronically:
 ///   notifications by an information system or the API ÷ all notifications (the case journal) in the year.
 ///   Digital map KPI 5.2.
@@ -55,13 +55,13 @@ public struct LiveIndicators: Sendable {
               denominator: "Patient?death-date:missing=true",
               indicators: [.init(plan: "digital-map-2025", indicator: "1.6")]),
         .init(code: "remote-share", title: "Share of remote consultations", titleRu: "Доля дистанционных консультаций",
-              numerator: "Encounter?class=VR&date=ge{year}-01-01&date=lt{year+1}-01-01",
-              denominator: "Encounter?class=AMB,VR,HH&date=ge{year}-01-01&date=lt{year+1}-01-01",
+              numerator: "Encounters of class VR whose period starts in the year (Kazakhstan time)",
+              denominator: "Encounters of class AMB, VR or HH whose period starts in the year (Kazakhstan time)",
               indicators: [.init(plan: "digital-map-2025", indicator: "2.2")]),
         .init(code: "digital-referral-share", title: "Share of hospital referrals made digitally",
               titleRu: "Доля направлений на госпитализацию, оформленных через цифровые сервисы",
-              numerator: "Encounter?class=IMP&based-on:missing=false&date=ge{year}-01-01&date=lt{year+1}-01-01",
-              denominator: "Encounter?class=IMP&date=ge{year}-01-01&date=lt{year+1}-01-01",
+              numerator: "Encounters of class IMP with a basedOn reference (a ServiceRequest) whose period starts in the year",
+              denominator: "Encounters of class IMP whose period starts in the year (Kazakhstan time)",
               indicators: [.init(plan: "digital-map-2025", indicator: "2.3")]),
         .init(code: "electronic-notification-share", title: "Share of emergency notifications of infections received electronically",
               titleRu: "Доля экстренных извещений об инфекциях, поступающих в электронном виде",
@@ -108,16 +108,46 @@ public struct LiveIndicators: Sendable {
             // Deaths as the register records them, with their date (the `deceased` token has no indexable path in R4).
             let living = try await count("Patient", []) - count("Patient", [("death-date:missing", "false")])
             out.append(Result(code: "cabinet-share", year: year, numerator: citizens, denominator: living))
-            let period = [("date", "ge" + from), ("date", "lt" + to)]
-            let remote = try await count("Encounter", period + [("class", "VR")])
-            let visits = try await count("Encounter", period + [("class", "AMB,VR,HH")])
-            out.append(Result(code: "remote-share", year: year, numerator: remote, denominator: visits))
-            let stays = try await count("Encounter", period + [("class", "IMP")])
-            let referred = try await count("Encounter", period + [("class", "IMP"), ("based-on:missing", "false")])
+            let visits = try await encounterCounts(year: year)
+            let remote = visits.byClass["VR"] ?? 0
+            out.append(Result(code: "remote-share", year: year, numerator: remote,
+                              denominator: ["AMB", "VR", "HH"].reduce(0) { $0 + (visits.byClass[$1] ?? 0) }))
+            let stays = visits.byClass["IMP"] ?? 0, referred = visits.referredStays
             out.append(Result(code: "digital-referral-share", year: year, numerator: referred, denominator: stays))
             out.append(Result(code: "electronic-notification-share", year: year, numerator: electronic, denominator: notifications))
             return out
         }
+    }
+
+    /// Encounters whose period starts in the year (Kazakhstan time), by class, and the inpatient stays among them
+    /// that follow a ServiceRequest — in one pass over the search index (the same rows `Encounter?class=…&date=…`
+    /// and `based-on:missing=false` read, which as three FHIR searches took 8.5 s over a million encounters).
+    func encounterCounts(year: Int) async throws -> (byClass: [String: Int], referredStays: Int) {
+        let from = Self.kazakhstanMidnight(year), to = Self.kazakhstanMidnight(year + 1)
+        return try await repository.database.read { db in
+            var byClass: [String: Int] = [:]
+            var referred = 0
+            for row in try await db.raw("""
+                SELECT t.code AS code, COUNT(*) AS n,
+                  SUM(CASE WHEN t.code = 'IMP' AND EXISTS (SELECT 1 FROM sp_reference b WHERE b.seq = t.seq AND b.param = 'based-on') THEN 1 ELSE 0 END) AS referred
+                FROM sp_token t JOIN sp_date d ON d.seq = t.seq AND d.res_type = 'Encounter' AND d.param = 'date'
+                WHERE t.res_type = 'Encounter' AND t.param = 'class' AND d.lo >= \(bind: from) AND d.lo < \(bind: to)
+                GROUP BY t.code
+                """).all() {
+                guard let code = try row.decode(column: "code", as: String?.self) else { continue }
+                byClass[code, default: 0] += try row.decode(column: "n", as: Int.self)
+                referred += try row.decode(column: "referred", as: Int?.self) ?? 0
+            }
+            return (byClass, referred)
+        }
+    }
+
+    /// Milliseconds of 1 January of `year`, 00:00 in Kazakhstan (UTC+5), as the search index stores instants.
+    static func kazakhstanMidnight(_ year: Int) -> Int64 {
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = TimeZone(secondsFromGMT: 5 * 3600) ?? .gmt
+        let date = calendar.date(from: DateComponents(year: year, month: 1, day: 1)) ?? Date(timeIntervalSince1970: 0)
+        return Int64(date.timeIntervalSince1970 * 1000)
     }
 
     func count(_ type: String, _ parameters: [(String, String)]) async throws -> Int {
