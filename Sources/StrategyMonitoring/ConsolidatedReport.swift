@@ -32,9 +32,10 @@ public struct ConsolidatedReport: Sendable {
         let plan = try reports.plans.plan(id)
         let all = try await reports.obligations(plan: id, today: today, horizon: Day.endOfYear(max(today.year, period.last.year + 1)))
             .filter { $0.period == period }
+        let byKey = plan.measuresByKey
         var grouped: [(Section?, [ProgressReports.Obligation])] = plan.sections.map { top in
             let ids = Set(top.flattened.map(\.id))
-            return (top, all.filter { o in plan.measure(key: o.measure).map { ids.contains($0.section) } ?? false })
+            return (top, all.filter { o in byKey[o.measure].map { ids.contains($0.section) } ?? false })
         }
         let placed = Set(grouped.flatMap { $0.1.map { "\($0.measure)|\($0.executor)" } })
         let rest = all.filter { !placed.contains("\($0.measure)|\($0.executor)") }
@@ -59,8 +60,9 @@ public struct ConsolidatedReport: Sendable {
     static let indicatorHeader = ["№", "Индикатор", "Ед. изм.", "Год", "План", "Факт", "Достигнуто", "% от плана", "Источник"]
 
     func measureRows(_ content: Content, _ rows: [ProgressReports.Obligation]) -> [ReportRow] {
-        rows.map { o in
-            let measure = content.plan.measure(key: o.measure)
+        let byKey = content.plan.measuresByKey
+        return rows.map { o in
+            let measure = byKey[o.measure]
             return ReportRow([.text(o.measure), .text(measure?.ru ?? ""), .text(o.executor + (o.lead ? " (головной)" : "")), .text(Self.state(o)),
                               .text(o.report?.progress ?? ""), .text(o.report?.evidence ?? "")],
                              emphasis: o.state == .overdue ? .alert : .none)

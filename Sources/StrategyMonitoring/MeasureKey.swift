@@ -12,9 +12,25 @@ extension Plan {
         return measure.section + ".after-" + previous
     }
 
+    /// Every measure's key in document order, in one pass (`key(of:)` per measure would rescan the plan each time).
+    public var measureKeys: [String] {
+        let perSection = numbersRestartPerSection
+        var lastNumber: [String: String] = [:]
+        return measures.map { m in
+            defer { if let n = m.number { lastNumber[m.section] = n } }
+            if let n = m.number { return (perSection ? m.section + "." : "") + n }
+            return m.section + ".after-" + (lastNumber[m.section] ?? "0")
+        }
+    }
+
+    /// The measures by key: build it once where many keys are looked up.
+    public var measuresByKey: [String: Measure] {
+        Dictionary(zip(measureKeys, measures).map { ($0, $1) }, uniquingKeysWith: { first, _ in first })
+    }
+
     /// The measure with this key.
     public func measure(key: String) -> Measure? {
-        measures.first { self.key(of: $0) == key }
+        measuresByKey[key]
     }
 
     /// The executors named in the plan (each responsible body's wording), in first-mention order.

@@ -72,10 +72,10 @@ public struct ProgressReports: Sendable {
         var byKey: [String: Report] = [:]
         for r in stored { byKey["\(r.period)|\(r.executor)|\(r.measure)"] = r }
         var out: [Obligation] = []
+        let keys = plan.measureKeys
         for report in reports {
             let period = ReportingPeriod(report.covers)
-            for measure in plan.measures {
-                let key = plan.key(of: measure)
+            for (key, measure) in zip(keys, plan.measures) {
                 let running = Self.isRunning(measure, plan: plan, in: period)
                 for body in measure.responsible where executor == nil || body.ru == executor {
                     let sent = byKey["\(period)|\(body.ru)|\(key)"]

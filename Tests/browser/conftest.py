@@ -157,3 +157,9 @@ def wait_text(driver, css, text, timeout=30):
             return False
     WebDriverWait(driver, timeout).until(said)
     return " ".join(e.text for e in driver.find_elements(By.CSS_SELECTOR, css))
+
+
+def wait_url(driver, part, timeout=30):
+    """Waits until the browser has navigated to a URL containing `part` (a click's navigation is asynchronous)."""
+    from selenium.webdriver.support.ui import WebDriverWait
+    WebDriverWait(driver, timeout).until(lambda d: part in d.current_url)

@@ -4,7 +4,7 @@ import datetime
 
 from selenium.webdriver.common.by import By
 
-from conftest import sign_in, wait_text
+from conftest import sign_in, wait_text, wait_url
 
 
 def _set(browser, field_id, value):
@@ -19,7 +19,7 @@ def test_an_administrator_builds_and_publishes_a_schedule(browser):
     assert browser.find_elements(By.CSS_SELECTOR, "table tbody tr")
     browser.shot("staff-kk")
     browser.find_element(By.CSS_SELECTOR, "nav.sections a[href='/admin/areas']").click()
-    assert browser.find_element(By.TAG_NAME, "h1").text == "Учаскелер және олардың қуаты"
+    wait_text(browser, "h1", "Учаскелер және олардың қуаты")
     browser.shot("areas-kk")
     browser.get(browser.base + "/admin/schedules?lang=ru")
     assert browser.find_element(By.TAG_NAME, "h1").text == "Расписания врачей"
@@ -45,7 +45,7 @@ def test_an_administrator_builds_and_publishes_a_schedule(browser):
     wait_text(browser, "[role=status]", "Расписание опубликовано")
     browser.shot("schedule-published-ru")
     browser.find_element(By.CSS_SELECTOR, "nav.sections a[href='/admin/attachments']").click()
-    assert browser.find_element(By.TAG_NAME, "h1").text == "Прикрепление к организации"
+    wait_text(browser, "h1", "Прикрепление к организации")
     browser.find_element(By.ID, "iin").send_keys("123")
     browser.find_element(By.CSS_SELECTOR, "#apply ~ form button").click()
     wait_text(browser, "[role=alert]", "ИИН состоит из 12 цифр.")

@@ -2,7 +2,7 @@
 Kazakh, a refusal that changes nothing, cancelling, a doctor at home, the record and who accessed it."""
 from selenium.webdriver.common.by import By
 
-from conftest import sign_in
+from conftest import sign_in, wait_text, wait_url
 
 
 def test_a_mother_books_for_her_child_and_reads_the_record(browser):
@@ -13,6 +13,7 @@ def test_a_mother_books_for_her_child_and_reads_the_record(browser):
     people = browser.find_elements(By.CSS_SELECTOR, "nav.people a")
     assert len(people) >= 2, "her own record and at least one child's"
     people[1].click()
+    wait_url(browser, "patient=")
     child_url = browser.current_url
     browser.find_element(By.CSS_SELECTOR, "a.button").click()
     browser.shot("free-times-kk")
@@ -39,9 +40,10 @@ def test_a_mother_books_for_her_child_and_reads_the_record(browser):
     assert "температура 38,5" in browser.find_element(By.ID, "home-visit").find_element(By.XPATH, "..").text
     browser.shot("home-visit-ru")
     browser.find_element(By.CSS_SELECTOR, "nav.sections a[href='/me/record']").click()
-    assert browser.find_element(By.TAG_NAME, "h1").text == "Медицинская карта"
+    wait_text(browser, "h1", "Медицинская карта")
     browser.shot("record-ru")
     browser.find_element(By.CSS_SELECTOR, "nav.sections a[href='/me/access']").click()
+    wait_url(browser, "/me/access")
     assert browser.find_elements(By.CSS_SELECTOR, "table tbody tr"), "her own views are in the access log"
     browser.shot("access-ru")
 

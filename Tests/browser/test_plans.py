@@ -4,7 +4,7 @@ a report in Kazakh after a refused empty one."""
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import Select
 
-from conftest import sign_in, wait_text
+from conftest import sign_in, wait_text, wait_url
 
 
 def test_the_analyst_reads_the_plans(browser):
@@ -14,6 +14,7 @@ def test_the_analyst_reads_the_plans(browser):
     assert len(browser.find_elements(By.CSS_SELECTOR, "ul.cards li")) == 5
     browser.shot("plans-ru")
     browser.find_element(By.PARTIAL_LINK_TEXT, "Комплексный план по борьбе").click()
+    wait_url(browser, "/plans/cancer-plan-2023-2027")
     assert browser.find_elements(By.CSS_SELECTOR, "article.indicator svg"), "indicators with charts"
     browser.find_element(By.CSS_SELECTOR, "details.direction summary").click()
     browser.shot("cancer-plan-ru")

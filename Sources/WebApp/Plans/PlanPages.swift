@@ -95,16 +95,17 @@ struct PlanPages: Sendable {
             anchors[measure, default: 0] += 1
             return anchors[measure] == 1 ? "m-\(measure)" : "m-\(measure)-\(anchors[measure] ?? 0)"
         }
+        let byKey = plan.measuresByKey
         let sections: [[String: Any]] = plan.sections.compactMap { top in
             let ids = Set(top.flattened.map(\.id))
-            let rows = shown.filter { o in plan.measure(key: o.measure).map { ids.contains($0.section) } ?? false }
+            let rows = shown.filter { o in byKey[o.measure].map { ids.contains($0.section) } ?? false }
             let measures = plan.measures.filter { ids.contains($0.section) }
             guard !measures.isEmpty else { return nil }
             return ["id": top.id, "title": "\(top.id). " + (language == .en ? (top.en ?? top.ru) : top.ru), "measures": measures.count,
                     "submitted": rows.filter { $0.state == .submitted }.count, "overdue": rows.filter { $0.state == .overdue }.count,
                     "due": rows.filter { $0.state == .due }.count,
                     "rows": rows.map { o -> [String: Any] in
-                        let m = plan.measure(key: o.measure)
+                        let m = byKey[o.measure]
                         return ["measure": o.measure, "anchor": anchor(o.measure), "text": language == .en ? (m?.en ?? m?.ru ?? "") : (m?.ru ?? ""), "executor": o.executor,
                                 "lead": o.lead, "state": page.t("plan_state_" + o.state.rawValue), "overdue": o.state == .overdue,
                                 "status": o.report.map { page.t("plan_status_" + $0.status.rawValue) } ?? "", "progress": o.report?.progress ?? "",
@@ -184,10 +185,11 @@ struct PlanPages: Sendable {
         let executor = principal.accountRole == .planExecutor ? principal.org : page.query("executor")
         let obligations = try await reports.obligations(plan: id, executor: executor, today: Self.today())
         var lines = ["period,due,measure,executor,lead,state,status,progress,evidence,measure_text"]
+        let byKey = plan.measuresByKey
         func field(_ s: String) -> String { s.contains(where: { ",\"\n\r".contains($0) }) ? "\"" + s.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : s }
         for o in obligations {
             lines.append([o.period.description, o.due.description, o.measure, o.executor, o.lead ? "yes" : "no", o.state.rawValue,
-                          o.report?.status.rawValue ?? "", o.report?.progress ?? "", o.report?.evidence ?? "", plan.measure(key: o.measure)?.ru ?? ""].map(field).joined(separator: ","))
+                          o.report?.status.rawValue ?? "", o.report?.progress ?? "", o.report?.evidence ?? "", byKey[o.measure]?.ru ?? ""].map(field).joined(separator: ","))
         }
         return Response(status: .ok, headers: [.contentType: "text/csv; charset=utf-8", .contentDisposition: "attachment; filename=\"\(id)-reports.csv\""],
                         body: .init(byteBuffer: ByteBuffer(string: "\u{FEFF}" + lines.joined(separator: "\r\n") + "\r\n")))
