@@ -1,18 +1,9 @@
 import StatePlans
 
 extension Plan {
-    /// A measure's stable key within its plan, as progress reports store it: its number ("2.26"), prefixed by its
-    /// section where the plan's numbering restarts per section ("10.8"); an unnumbered row by the number it follows
-    /// ("3.after-1").
-    public func key(of measure: Measure) -> String {
-        let scope = numbersRestartPerSection ? measure.section + "." : ""
-        if let number = measure.number { return scope + number }
-        let index = measures.firstIndex(of: measure) ?? 0
-        let previous = measures[..<index].last { $0.section == measure.section && $0.number != nil }?.number ?? "0"
-        return measure.section + ".after-" + previous
-    }
-
-    /// Every measure's key in document order, in one pass (`key(of:)` per measure would rescan the plan each time).
+    /// Every measure's stable key in document order, as progress reports store it: its number ("2.26"), prefixed by
+    /// its section where the plan's numbering restarts per section ("10.8"); an unnumbered row by the number it
+    /// follows ("3.after-1"). Computed in one pass: look keys up in `measuresByKey`, not one by one.
     public var measureKeys: [String] {
         let perSection = numbersRestartPerSection
         var lastNumber: [String: String] = [:]
