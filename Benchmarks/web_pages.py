@@ -107,7 +107,9 @@ def main():
             ("org-admin", admin, "/admin/attachments"),
             ("analyst", analyst, "/plans"), ("analyst", analyst, "/plans/cancer-plan-2023-2027"),
             ("analyst", analyst, "/plans/health-concept-2026"), ("analyst", analyst, "/plans/digital-map-2025"),
-            ("plan-executor", executor, "/plans/cancer-plan-2023-2027"),
+            ("analyst", analyst, "/plans/health-concept-2026/sections/2"), ("analyst", analyst, "/plans/almaty-roadmap-2025-2030"),
+            ("analyst", analyst, "/plans/almaty-roadmap-2025-2030/sections/quality-education"), ("analyst", analyst, "/plans/digital-map-2025/sections/1"),
+            ("plan-executor", executor, "/plans/cancer-plan-2023-2027"), ("plan-executor", executor, "/plans/health-concept-2026/sections/2"),
         ]
         print(f"| role | page | p50 (ms) | p95 (ms) | max (ms) |\n|---|---|---:|---:|---:|")
         worst = 0.0

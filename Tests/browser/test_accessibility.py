@@ -35,8 +35,10 @@ PAGES = {
     "demo.doctor": ["/clinic", "/clinic/patients?q=Иванов", "/clinic/patients/kz-p-1"],
     "demo.orgadmin": ["/admin/staff", "/admin/areas", "/admin/schedules", "/admin/attachments"],
     "demo.epidemiologist": ["/surveillance", "/surveillance/journal", "/surveillance/notify"],
-    "demo.analyst": ["/plans", "/plans/cancer-plan-2023-2027", "/plans/digital-map-2025"],
-    "demo.executor": ["/plans/health-concept-2026"],
+    "demo.analyst": ["/plans", "/plans/cancer-plan-2023-2027", "/plans/digital-map-2025", "/plans/digital-map-2025/sections/1",
+                     "/plans/almaty-roadmap-2025-2030", "/plans/almaty-roadmap-2025-2030/sections/accessible-medicine",
+                     "/plans/pandemic-plan-2020/sections/1"],
+    "demo.executor": ["/plans/health-concept-2026", "/plans/health-concept-2026/sections/2"],
 }
 
 

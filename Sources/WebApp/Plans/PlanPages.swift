@@ -22,6 +22,10 @@ struct PlanPages: Sendable {
             let id = context.parameters.get("id") ?? ""
             return await app.handle(request) { page in try await pages.plan(page, id: id) }
         }
+        router.get("/plans/:id/sections/:section") { request, context in
+            let id = context.parameters.get("id") ?? "", section = context.parameters.get("section") ?? ""
+            return await app.handle(request) { page in try await pages.section(page, id: id, section: section) }
+        }
         router.get("/plans/:id/export.csv") { request, context in
             let id = context.parameters.get("id") ?? ""
             return await app.handle(request) { page in try await pages.csv(page, id: id) }
@@ -78,45 +82,57 @@ struct PlanPages: Sendable {
         return obligations.filter { $0.due <= today }.max { $0.due < $1.due }?.period ?? periods.min()
     }
 
+    /// The plan's overview: where it stands per direction (its measures, money, and the executors' reports of the
+    /// chosen period), the financing summary with its chart, and the indicators plan vs fact for the country or a
+    /// region. A direction's measures are on their own page, so the overview stays small for the 139 measures of
+    /// the Concept or the 120 projects of the roadmap.
     func plan(_ page: PageRequest, id: String) async throws -> Response {
         let principal = try page.require(Self.viewers)
         let plan = try plan(id)
         let today = Self.today()
         let ownOnly = principal.accountRole == .planExecutor
-        let executor = ownOnly ? principal.org : page.query("executor")
+        let executor = ownOnly ? principal.org : page.query("executor").flatMap { $0.isEmpty ? nil : $0 }
         let all = try await reports.obligations(plan: id, executor: executor, today: today)
         let period = Self.chosenPeriod(all, page.query("period"), today: today)
         let shown = all.filter { $0.period == period }
         let language = page.language
-        // Per direction: counts and the measures with their reports. A measure of several executors has several
-        // cards: the first is the measure's anchor (`#m-<key>`), the others are numbered.
-        var anchors: [String: Int] = [:]
-        func anchor(_ measure: String) -> String {
-            anchors[measure, default: 0] += 1
-            return anchors[measure] == 1 ? "m-\(measure)" : "m-\(measure)-\(anchors[measure] ?? 0)"
-        }
         let byKey = plan.measuresByKey
-        let sections: [[String: Any]] = plan.sections.compactMap { top in
-            let ids = Set(top.flattened.map(\.id))
-            let rows = shown.filter { o in byKey[o.measure].map { ids.contains($0.section) } ?? false }
-            let measures = plan.measures.filter { ids.contains($0.section) }
+        let hasMoney = plan.hasMoney
+        let card = MeasureCard(plan: plan, page: page)
+        let query = Self.query(period: period, executor: ownOnly ? nil : executor)
+        let directions: [[String: Any]] = Self.directions(of: plan).compactMap { top in
+            let ids = plan.sectionIDs(within: top.id)
+            let measures = plan.measures.filter { m in ids.contains(m.section) && (plan.reporting.isEmpty ? Self.names(m, executor) : true) }
             guard !measures.isEmpty else { return nil }
-            return ["id": top.id, "title": "\(top.id). " + (language == .en ? (top.en ?? top.ru) : top.ru), "measures": measures.count,
+            let rows = shown.filter { o in byKey[o.measure].map { ids.contains($0.section) } ?? false }
+            let money = hasMoney ? plan.budget(section: top.id).total.map { Self.number($0, language) } ?? "—" : ""
+            return ["section": top.id, "title": Self.heading(top, language), "measures": measures.count,
+                    "href": "/plans/\(id)/sections/\(top.id)" + query, "money": money,
                     "submitted": rows.filter { $0.state == .submitted }.count, "overdue": rows.filter { $0.state == .overdue }.count,
-                    "due": rows.filter { $0.state == .due }.count,
-                    "rows": rows.map { o -> [String: Any] in
-                        let m = byKey[o.measure]
-                        return ["measure": o.measure, "anchor": anchor(o.measure), "text": language == .en ? (m?.en ?? m?.ru ?? "") : (m?.ru ?? ""), "executor": o.executor,
-                                "lead": o.lead, "state": page.t("plan_state_" + o.state.rawValue), "overdue": o.state == .overdue,
-                                "status": o.report.map { page.t("plan_status_" + $0.status.rawValue) } ?? "", "progress": o.report?.progress ?? "",
-                                "evidence": o.report?.evidence ?? "", "due": language.date(o.due.description),
-                                "can_submit": ownOnly && o.executor == principal.org, "period": o.period.description,
-                                "statuses": ProgressReports.Status.allCases.map { s in ["code": s.rawValue, "label": page.t("plan_status_" + s.rawValue), "selected": o.report?.status == s] }]
-                    }]
+                    "due": rows.filter { $0.state == .due }.count, "late": rows.contains { $0.state == .overdue }]
         }
-        // Indicators, plan vs fact, for the country or a region.
+        let periods = Array(Set(all.map(\.period))).sorted()
         let region = page.query("region").flatMap { r in Regions.all.first { $0.kato == r }?.kato } ?? ""
-        let table = try await facts.table(plan: id, region: region)
+        var data: [String: Any] = [
+            "plan_id": id, "plan_title": Self.title(plan.title, language), "act": plan.act?.ru ?? "", "period_years": "\(plan.period.from)–\(plan.period.to)",
+            "has_cycle": !plan.reporting.isEmpty, "directions": directions, "has_money": hasMoney, "currency": card.currency,
+            "periods": periods.map { p in ["value": p.description, "label": language.date(p.first.description) + " – " + language.date(p.last.description), "selected": p == period] },
+            "period": period?.description ?? "", "has_period": period != nil, "own_only": ownOnly, "executor": executor ?? "",
+            "executor_query": Self.encoded(executor ?? ""),
+            "executors": ownOnly ? [] : plan.executors.map { ["name": $0, "selected": $0 == executor] },
+            "regions": Regions.all.map { r in ["kato": r.kato, "name": language == .kk ? r.nameKk : language == .en ? r.nameEn : r.nameRu, "selected": r.kato == region] },
+            "can_download": !ownOnly && period != nil,
+            "submitted": shown.filter { $0.state == .submitted }.count, "overdue": shown.filter { $0.state == .overdue }.count,
+            "due": shown.filter { $0.state == .due }.count, "total": shown.count,
+        ]
+        data.merge(try await indicators(plan, region: region, language: language, page: page)) { $1 }
+        data.merge(financing(plan, page: page)) { $1 }
+        return page.render("plan", title: Self.title(plan.title, language), data)
+    }
+
+    /// Plan vs fact of the plan's indicators, with a chart each, for the country or a region.
+    func indicators(_ plan: Plan, region: String, language: Language, page: PageRequest) async throws -> [String: Any] {
+        let table = try await facts.table(plan: plan.id, region: region)
         let indicators = table.enumerated().map { i, item -> [String: Any] in
             let (indicator, years) = item
             let name = language == .en ? (indicator.en ?? indicator.ru) : indicator.ru
@@ -134,21 +150,131 @@ struct PlanPages: Sendable {
                          "source": row.fact?.source ?? ""]
                     }]
         }
+        return ["indicators": indicators, "has_indicators": !indicators.isEmpty]
+    }
+
+    /// The document's own financing summary as printed — rows by column — and a chart of its rows by column.
+    func financing(_ plan: Plan, page: PageRequest) -> [String: Any] {
+        guard let financing = plan.financing, let total = financing.total else { return [:] }
+        let language = page.language
+        let columns = Set(financing.rows.flatMap(\.years.keys)).union(total.years.keys).sorted()
+        func label(_ row: Financing.Row) -> String {
+            if let section = row.section, let s = plan.allSections.first(where: { $0.id == section }) { return language == .en ? (s.en ?? s.ru) : s.ru }
+            return (language == .en ? (row.en ?? row.ru) : (row.ru ?? row.en)) ?? row.source ?? ""
+        }
+        func cells(_ row: Financing.Row) -> [String: Any] {
+            ["label": label(row), "level1": row.level > 0, "cells": columns.map { ["value": row.years[$0].map { Self.number($0, language) } ?? "—"] },
+             "total": row.total.map { Self.number($0, language) } ?? "—"]
+        }
+        let main = financing.rows.filter { $0.level == 0 }
+        let chart = BudgetChart(id: "financing", title: page.t("plan_financing"),
+                                columns: columns.map(\.description),
+                                series: main.map { row in .init(label: label(row), values: Dictionary(uniqueKeysWithValues: row.years.map { ($0.key.description, NSDecimalNumber(decimal: $0.value).doubleValue) })) })
+        let unit = financing.unit?.unit ?? plan.currency?.unit
+        return ["has_financing": true, "financing_columns": columns.map { ["column": $0.description] }, "financing_rows": financing.rows.map(cells),
+                "financing_total": cells(total), "financing_chart": chart.svg(),
+                "financing_unit": unit.map { page.t("money_" + $0.rawValue.replacingOccurrences(of: " KZT", with: "").replacingOccurrences(of: "KZT", with: "tenge")) } ?? "",
+                "financing_legend": main.enumerated().map { i, row in ["label": label(row), "colour": BudgetChart.colour(i)] }]
+    }
+
+    /// A section's heading with its number, unless its wording already has it ("Направление 1. Профилактика…").
+    static func heading(_ section: Section, _ language: Language) -> String {
+        let wording = language == .en ? (section.en ?? section.ru) : section.ru
+        let numbered = wording.hasPrefix(section.id + ".") || wording.contains(" \(section.id).") || wording.contains(" \(section.id) ")
+        return numbered ? wording : "\(section.id). " + wording
+    }
+
+    /// The sections the overview lists: the plan's top-level ones, or — where a single heading holds them all, as
+    /// the roadmap's «Социальная устойчивость» — the sections under it.
+    static func directions(of plan: Plan) -> [Section] {
+        var level = plan.sections
+        while level.count == 1, let only = level.first, !only.sections.isEmpty, !plan.measures.contains(where: { $0.section == only.id }) {
+            level = only.sections
+        }
+        return level
+    }
+
+    /// Whether a measure names the executor among its responsible bodies (any measure when no executor is chosen).
+    static func names(_ measure: Measure, _ executor: String?) -> Bool {
+        guard let executor else { return true }
+        return measure.responsible.contains { $0.ru == executor }
+    }
+
+    /// `?period=…&executor=…` for links between a plan's pages.
+    static func query(period: ReportingPeriod?, executor: String?) -> String {
+        var items: [String] = []
+        if let period { items.append("period=" + period.description) }
+        if let executor, !executor.isEmpty { items.append("executor=" + encoded(executor)) }
+        return items.isEmpty ? "" : "?" + items.joined(separator: "&")
+    }
+
+    static func encoded(_ value: String) -> String {
+        value.addingPercentEncoding(withAllowedCharacters: CharacterSet.alphanumerics.union(CharacterSet(charactersIn: "-._~"))) ?? value
+    }
+
+    // MARK: - A direction
+
+    /// One direction (or section) of a plan: its measures grouped by sub-section. Where the plan has a reporting
+    /// cycle, each measure's obligation of the chosen period with its report — and, for the executor, the form to
+    /// submit it; otherwise the measures themselves, filtered by executor.
+    func section(_ page: PageRequest, id: String, section: String) async throws -> Response {
+        let principal = try page.require(Self.viewers)
+        let plan = try plan(id)
+        guard let top = plan.allSections.first(where: { $0.id == section }) else { throw PageRefusal(status: 404, messageKey: "not_found") }
+        let today = Self.today()
+        let ownOnly = principal.accountRole == .planExecutor
+        let executor = ownOnly ? principal.org : page.query("executor").flatMap { $0.isEmpty ? nil : $0 }
+        let cycle = !plan.reporting.isEmpty
+        let all = cycle ? try await reports.obligations(plan: id, executor: executor, today: today) : []
+        let period = Self.chosenPeriod(all, page.query("period"), today: today)
+        let language = page.language
+        let card = MeasureCard(plan: plan, page: page)
+        let keys = plan.measureKeys
+        let byKey = plan.measuresByKey
+        // A measure of several executors has several cards: the first is the measure's anchor (`#m-<key>`).
+        var anchors: [String: Int] = [:]
+        func anchor(_ measure: String) -> String {
+            anchors[measure, default: 0] += 1
+            return anchors[measure] == 1 ? "m-\(measure)" : "m-\(measure)-\(anchors[measure] ?? 0)"
+        }
+        let shown = all.filter { $0.period == period }
+        let groups: [[String: Any]] = top.flattened.compactMap { s in
+            let cards: [[String: Any]]
+            if cycle {
+                cards = shown.filter { byKey[$0.measure]?.section == s.id }.compactMap { o in
+                    guard let m = byKey[o.measure] else { return nil }
+                    var c = card.details(m, key: o.measure)
+                    c.merge(["anchor": anchor(o.measure), "executor": o.executor, "lead": o.lead, "state": page.t("plan_state_" + o.state.rawValue),
+                             "overdue": o.state == .overdue, "status": o.report.map { page.t("plan_status_" + $0.status.rawValue) } ?? "",
+                             "progress": o.report?.progress ?? "", "evidence": o.report?.evidence ?? "", "due": language.date(o.due.description),
+                             "obligation": true, "can_submit": ownOnly && o.executor == principal.org, "period": o.period.description,
+                             "statuses": ProgressReports.Status.allCases.map { st in ["code": st.rawValue, "label": page.t("plan_status_" + st.rawValue), "selected": o.report?.status == st] }]) { $1 }
+                    return c
+                }
+            } else {
+                cards = zip(keys, plan.measures).filter { $1.section == s.id && Self.names($1, executor) }.map { key, m in
+                    var c = card.details(m, key: key)
+                    c["anchor"] = anchor(key)
+                    return c
+                }
+            }
+            guard !cards.isEmpty else { return nil }
+            return ["heading": s.id == top.id ? "" : Self.heading(s, language), "cards": cards]
+        }
         let periods = Array(Set(all.map(\.period))).sorted()
         var data: [String: Any] = [
-            "plan_id": id, "plan_title": Self.title(plan.title, language), "act": plan.act?.ru ?? "", "period_years": "\(plan.period.from)–\(plan.period.to)",
-            "has_cycle": !plan.reporting.isEmpty, "sections": sections, "indicators": indicators, "has_indicators": !indicators.isEmpty,
+            "plan_id": id, "plan_title": Self.title(plan.title, language), "section_id": top.id,
+            "back": "/plans/\(id)" + Self.query(period: period, executor: ownOnly ? nil : executor),
+            "has_cycle": cycle, "groups": groups, "empty": groups.isEmpty, "own_only": ownOnly,
             "periods": periods.map { p in ["value": p.description, "label": language.date(p.first.description) + " – " + language.date(p.last.description), "selected": p == period] },
-            "period": period?.description ?? "", "has_period": period != nil, "own_only": ownOnly, "executor": executor ?? "",
+            "period": period?.description ?? "", "has_period": period != nil,
             "executors": ownOnly ? [] : plan.executors.map { ["name": $0, "selected": $0 == executor] },
-            "regions": Regions.all.map { r in ["kato": r.kato, "name": language == .kk ? r.nameKk : language == .en ? r.nameEn : r.nameRu, "selected": r.kato == region] },
-            "can_download": !ownOnly && period != nil,
-            "submitted": shown.filter { $0.state == .submitted }.count, "overdue": shown.filter { $0.state == .overdue }.count,
-            "due": shown.filter { $0.state == .due }.count, "total": shown.count,
+            "has_timeline": plan.measures.contains { $0.extra["timeline"] != nil },
         ]
         if let done = page.query("done") { data["notice"] = page.t("done_" + done) }
         if let refused = page.query("refused") { data["error"] = page.t("refused_" + refused) }
-        return page.render("plan", title: Self.title(plan.title, language), data)
+        let title = Self.heading(top, language)
+        return page.render("plan-section", title: title, data)
     }
 
     static func number(_ value: Decimal, _ language: Language) -> String {
@@ -162,8 +288,10 @@ struct PlanPages: Sendable {
         let form = try await page.form()
         let principal = try page.require([.planExecutor])
         guard let executor = principal.org else { throw PageRefusal(status: 403, messageKey: "forbidden") }
-        _ = try plan(id)
-        let back = "/plans/\(id)?period=\(form["period"] ?? "")"
+        let plan = try plan(id)
+        // Back to the direction page of the measure (the top-level section it is printed under).
+        let section = plan.measuresByKey[form["measure"] ?? ""].flatMap { m in Self.directions(of: plan).first { plan.sectionIDs(within: $0.id).contains(m.section) }?.id }
+        let back = "/plans/\(id)" + (section.map { "/sections/\($0)" } ?? "") + "?period=\(Self.encoded(form["period"] ?? ""))"
         guard let period = ReportingPeriod(form["period"] ?? ""), let status = ProgressReports.Status(rawValue: form["status"] ?? "") else {
             return page.redirect(back + "&refused=plan_form")
         }
