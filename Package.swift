@@ -71,7 +71,7 @@ let package = Package(
         .target(name: "ReportDocuments", dependencies: [.product(name: "ZIPFoundation", package: "ZIPFoundation")]),
         // Strategy monitoring (issue 7): executors' progress per measure and reporting period, indicator facts, and
         // the indicators computed from the platform's data as MeasureReports.
-        .target(name: "StrategyMonitoring", dependencies: ["StatePlans", "ReportDocuments", "FHIRStore", "FHIRJSON", .product(name: "SQLKit", package: "sql-kit")]),
+        .target(name: "StrategyMonitoring", dependencies: ["StatePlans", "ReportDocuments", "FHIRStore", "FHIRJSON", "KazakhstanRegions", .product(name: "SQLKit", package: "sql-kit")]),
         // Infectious-disease surveillance (seed 002 sphere 5, seed 000): emergency notifications, the case journal, counts.
         .target(name: "Surveillance", dependencies: [
             "FHIRStore", "FHIRJSON", "AccessControl", "KazakhstanRegions", "PandemicRegime", "OutbreakDetection", .product(name: "SQLKit", package: "sql-kit"),
@@ -141,7 +141,7 @@ let package = Package(
         .testTarget(name: "StatePlansTests", dependencies: ["StatePlans"]),
         .testTarget(name: "ReportDocumentsTests", dependencies: ["ReportDocuments", .product(name: "ZIPFoundation", package: "ZIPFoundation")]),
         .testTarget(name: "StrategyMonitoringTests", dependencies: [
-            "StrategyMonitoring", "StatePlans", "ReportDocuments", "FHIRStore", "FHIRJSON", "DatabaseTesting", .product(name: "ZIPFoundation", package: "ZIPFoundation"), "SyntheticKazakhstan", "Surveillance", "Audit", "PrimaryCare",
+            "StrategyMonitoring", "StatePlans", "ReportDocuments", "FHIRStore", "FHIRJSON", "DatabaseTesting", .product(name: "ZIPFoundation", package: "ZIPFoundation"), "SyntheticKazakhstan", "Surveillance", "Audit", "PrimaryCare", "KazakhstanRegions",
         ]),
         .testTarget(name: "PrimaryCareTests", dependencies: [
             "PrimaryCare", "PrimaryCareAPI", "FHIRServer", "FHIRStore", "FHIRJSON", "FHIRValidation", "Identity", "Audit", "DatabaseTesting",

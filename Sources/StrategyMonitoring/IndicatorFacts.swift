@@ -36,12 +36,45 @@ public struct IndicatorFacts: Sendable {
         public var achievement: Achievement?
     }
 
-    /// Records a fact, replacing the year's previous one.
+    /// The platform's computation that gives the facts of a plan indicator, if it is one of those (`LiveIndicators`).
+    public static func computation(plan: String, indicator: String) -> LiveIndicators.Definition? {
+        LiveIndicators.definitions.first { $0.indicators.contains { $0.plan == plan && $0.indicator == indicator } }
+    }
+
+    /// Records a fact, replacing the year's previous one. The facts of an indicator the platform computes are not
+    /// typed in from the current year on (`densauluq indicators compute --publish` records them); earlier years —
+    /// before the platform held the data — are.
     /// - Throws: `MonitoringError` for an unknown plan or indicator, a year outside the indicator's plan and baseline,
-    ///   or an empty source.
+    ///   a computed indicator's current or later year, or an empty source.
     @discardableResult
     public func enter(plan id: String, indicator number: String, year: Int, region: String = "", value: Decimal, source: String,
                       by user: String, now: Date = Date()) async throws -> Fact {
+        if let computed = Self.computation(plan: id, indicator: number), year >= (Int(Instant(now).dateInKazakhstan.prefix(4)) ?? year) {
+            throw MonitoringError.invalid([.init(field: "indicator", message: "Indicator \(number) of \(id) is computed from the platform's data (\(computed.code)) "
+                                                 + "from this year on: `densauluq indicators compute --year \(year) --publish` records it")])
+        }
+        return try await store(plan: id, indicator: number, year: year, region: region, value: value, source: source, by: user, now: now)
+    }
+
+    /// Records a computed value as the fact of each plan indicator it measures whose years include it; a value
+    /// without a denominator (nothing to count yet) is no fact.
+    func recordComputed(_ result: LiveIndicators.Result, region: String, today: String) async throws {
+        guard let percent = result.percent, let definition = LiveIndicators.definitions.first(where: { $0.code == result.code }) else { return }
+        guard let value = Decimal(string: String(format: "%.2f", percent), locale: Locale(identifier: "en_US_POSIX")) else { return }
+        let source = "Densauluq: MeasureReport/live-\(result.code)-\(result.year)" + (region.isEmpty ? "" : ", stratum \(region)")
+            + " (\(result.numerator) / \(result.denominator), \(today))"
+        for target in definition.indicators {
+            do {
+                _ = try await store(plan: target.plan, indicator: target.indicator, year: result.year, region: region, value: value, source: source, by: "densauluq")
+            } catch MonitoringError.invalid {
+                continue   // a year the indicator does not cover
+            }
+        }
+    }
+
+    @discardableResult
+    func store(plan id: String, indicator number: String, year: Int, region: String, value: Decimal, source: String,
+               by user: String, now: Date = Date()) async throws -> Fact {
         let plan = try plans.plan(id)
         var problems: [MonitoringError.Problem] = []
         let indicator = plan.indicators.first { $0.number == number }

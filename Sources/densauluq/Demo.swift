@@ -90,7 +90,7 @@ enum DemoSetup {
         let library = try PlanLibrary.shipped()
         guard let today = Day(Instant.now().dateInKazakhstan) else { return }
         let loaded = try await DemoPlans(database: database, plans: library, seed: seed).load(today: today)
-        _ = try await LiveIndicators(repository: repository).publish(year: today.year)
+        _ = try await LiveIndicators(repository: repository).publish(year: today.year, plans: library)
         print("State plans: \(loaded.reports) progress reports of \(DemoPlans.executor), \(loaded.facts) indicator facts; this year's computed indicators published.")
     }
 

@@ -74,7 +74,7 @@ struct IndicatorsCommand: AsyncParsableCommand {
             let started = Date()
             let results = try await db.withDatabase { database, logger in
                 let live = LiveIndicators(repository: Repository(database: database, logger: logger))
-                if publish { _ = try await live.publish(year: year) }
+                if publish { _ = try await live.publish(year: year, plans: try PlanLibrary.shipped()) }
                 return try await live.compute(year: year)
             }
             print("code,year,numerator,denominator,percent,plan_indicators")

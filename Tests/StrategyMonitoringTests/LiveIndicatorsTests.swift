@@ -3,6 +3,8 @@ import DatabaseTesting
 import FHIRJSON
 import FHIRStore
 import Foundation
+import KazakhstanRegions
+import StatePlans
 import PrimaryCare
 import StrategyMonitoring
 import SyntheticKazakhstan
@@ -78,7 +80,57 @@ import Testing
             #expect(stored["group"]?[0]?["population"]?[0]?["count"]?.intValue == 1)
             let listed = try await repo.search(type: "MeasureReport", parameters: [("measure", "http://densauluq.kz/fhir/Measure/remote-share")], baseURL: "")
             #expect(listed["total"]?.intValue == 1)
+
+            try await Self.regionsAndFacts(repo, year: year, organisations: organisations, pharmacies: pharmacies)
         }
+    }
+
+    /// Per region (the exchange counted by the region of the organisation's address, independently here) as the
+    /// report's stratifier and as facts; the plan indicators' facts are the computed values, and typing one in for
+    /// this year is refused.
+    static func regionsAndFacts(_ repo: Repository, year: Int, organisations: [JSON], pharmacies: [JSON]) async throws {
+        func region(_ org: JSON) -> String? {
+            let kato = (org["address"]?[0]?["extension"]?.arrayValue ?? []).first { $0["url"]?.stringValue == "http://densauluq.kz/fhir/StructureDefinition/kato" }?["valueCode"]?.stringValue
+            return kato.flatMap { Region.of(kato: $0)?.kato }
+        }
+        let first = try #require(organisations.first { $0["id"]?.stringValue == "kz-phc-1" })
+        let home = try #require(region(first))
+        let medicalThere = organisations.filter { region($0) == home }.count - pharmacies.filter { region($0) == home }.count
+        let byRegion = try await LiveIndicators(repository: repo).computeByRegion(year: year)
+        let exchange = try #require(byRegion[home]?.first { $0.code == "exchange-share" })
+        #expect(exchange.numerator == 1 && exchange.denominator == medicalThere)
+        #expect(byRegion.filter { $0.key != home }.allSatisfy { $0.value.allSatisfy { $0.code != "exchange-share" || $0.numerator == 0 } })
+        #expect(byRegion.values.flatMap { $0 }.allSatisfy { LiveIndicators.regionalCodes.contains($0.code) })
+
+        let plans = try PlanLibrary.shipped()
+        _ = try await LiveIndicators(repository: repo).publish(year: year, plans: plans)
+        let report = try await repo.read(type: "MeasureReport", id: "live-exchange-share-\(year)").json
+        let strata = report["group"]?[0]?["stratifier"]?[0]?["stratum"]?.arrayValue ?? []
+        let stratum = try #require(strata.first { $0["value"]?["coding"]?[0]?["code"]?.stringValue == home })
+        #expect(stratum["population"]?[0]?["count"]?.intValue == 1 && stratum["population"]?[1]?["count"]?.intValue == medicalThere)
+        // The Concept's indicator 14 covers 2022–2026, the digital map's KPIs 2025–2027: the years they cover get the fact.
+        let facts = IndicatorFacts(database: repo.database, plans: plans)
+        let concept = try await facts.facts(plan: "health-concept-2026").filter { $0.indicator == "14" && $0.year == year }
+        let national = try await LiveIndicators(repository: repo).compute(year: year)
+        let share = try #require(national.first { $0.code == "exchange-share" }?.percent)
+        if (2022...2026).contains(year) {
+            let fact = try #require(concept.first)
+            #expect(fact.source.hasPrefix("Densauluq: MeasureReport/live-exchange-share-\(year)") && abs(NSDecimalNumber(decimal: fact.value).doubleValue - share) < 0.01)
+            let regional = try await facts.facts(plan: "health-concept-2026", region: home).first { $0.indicator == "14" && $0.year == year }
+            #expect(regional.map { abs(NSDecimalNumber(decimal: $0.value).doubleValue - exchange.percent!) < 0.01 } == true)
+        }
+        if (2025...2027).contains(year) {
+            let remote = try await facts.facts(plan: "digital-map-2025").first { $0.indicator == "2.2" && $0.year == year }
+            #expect(remote?.source.hasPrefix("Densauluq: MeasureReport/live-remote-share-\(year)") == true)
+            // No notifications this year: no fact for 5.2.
+            #expect(try await facts.facts(plan: "digital-map-2025").first { $0.indicator == "5.2" && $0.year == year } == nil)
+        }
+        // Typed in for this year: refused; for an earlier year (statistics before the platform): accepted.
+        await #expect(throws: MonitoringError.self) {
+            try await facts.enter(plan: "health-concept-2026", indicator: "14", year: year, value: 50, source: "МЗ", by: "analyst")
+        }
+        let earlier = try await facts.enter(plan: "health-concept-2026", indicator: "14", year: 2022, value: 48, source: "МЗ", by: "analyst")
+        #expect(earlier.value == 48)
     }
 
     static func everything(_ repo: Repository) async throws -> [JSON] {
