@@ -217,10 +217,12 @@ public struct LiveIndicators: Sendable {
 
     /// Computes and stores the year's MeasureReports (and the Measures they report on, once), stratified by region
     /// where the indicator is counted per region; with `plans`, also records each value as the year's fact of the
-    /// plan indicators it measures (nationally and per region), so the dashboards show it. Returns the reports.
+    /// plan indicators it measures (nationally and per region), so the dashboards show it. `results`: the national
+    /// values of `year` if already computed. Returns the reports.
     @discardableResult
-    public func publish(year: Int, plans: PlanLibrary? = nil, now: Date = Date()) async throws -> [JSON] {
-        let results = try await compute(year: year)
+    public func publish(year: Int, results computed: [Result]? = nil, plans: PlanLibrary? = nil, now: Date = Date()) async throws -> [JSON] {
+        let results: [Result]
+        if let computed { results = computed } else { results = try await compute(year: year) }
         let regional = try await computeByRegion(year: year)
         let today = Instant(now).dateInKazakhstan
         var reports: [JSON] = []

@@ -74,8 +74,9 @@ struct IndicatorsCommand: AsyncParsableCommand {
             let started = Date()
             let results = try await db.withDatabase { database, logger in
                 let live = LiveIndicators(repository: Repository(database: database, logger: logger))
-                if publish { _ = try await live.publish(year: year, plans: try PlanLibrary.shipped()) }
-                return try await live.compute(year: year)
+                let results = try await live.compute(year: year)
+                if publish { _ = try await live.publish(year: year, results: results, plans: try PlanLibrary.shipped()) }
+                return results
             }
             print("code,year,numerator,denominator,percent,plan_indicators")
             for r in results {

@@ -1,13 +1,16 @@
 import Foundation
 
-/// A plan's financing by year (or period column) as a stacked bar chart made on the server: one bar per printed
-/// column, one colour per printed row of the summary (a funding source, or a section of the roadmap). The page
+/// A stacked bar chart made on the server — a plan's financing by year (one bar per printed column, one colour per
+/// printed row of the summary: a funding source, or a section of the roadmap), or the reports of a period by
+/// direction (submitted, due, overdue). The page
 /// shows the same numbers in a table; title and description make the chart readable to screen readers.
 struct BudgetChart {
     struct Series {
         var label: String
         /// Column label → amount.
         var values: [String: Double]
+        /// The colour's class where it means something ("late" for overdue reports); else by position.
+        var style: String? = nil
     }
 
     var id: String
@@ -42,7 +45,7 @@ struct BudgetChart {
             var base = 0.0
             for (k, s) in series.enumerated() {
                 guard let v = s.values[column], v > 0 else { continue }
-                out += "<rect class=\"stack \(Self.colour(k))\" x=\"\(SeriesChart.f(x))\" y=\"\(SeriesChart.f(y(base + v)))\" width=\"\(SeriesChart.f(w))\" height=\"\(SeriesChart.f(y(base) - y(base + v)))\"/>"
+                out += "<rect class=\"stack \(s.style ?? Self.colour(k))\" x=\"\(SeriesChart.f(x))\" y=\"\(SeriesChart.f(y(base + v)))\" width=\"\(SeriesChart.f(w))\" height=\"\(SeriesChart.f(y(base) - y(base + v)))\"/>"
                 base += v
             }
             out += "<text class=\"axis\" x=\"\(SeriesChart.f(left + step * (Double(i) + 0.5)))\" y=\"\(SeriesChart.f(height - 6))\" text-anchor=\"middle\">\(SeriesChart.escape(column))</text>"

@@ -125,6 +125,17 @@ struct PlanPages: Sendable {
             "submitted": shown.filter { $0.state == .submitted }.count, "overdue": shown.filter { $0.state == .overdue }.count,
             "due": shown.filter { $0.state == .due }.count, "total": shown.count,
         ]
+        if period != nil, !directions.isEmpty {
+            // The period's reports by direction, as a chart under the table.
+            let columns = directions.compactMap { $0["section"] as? String }
+            func series(_ key: String, _ style: String) -> BudgetChart.Series {
+                .init(label: page.t("plan_state_" + key), values: Dictionary(uniqueKeysWithValues: directions.compactMap { d in
+                    (d["section"] as? String).map { ($0, Double(d[key] as? Int ?? 0)) } }), style: style)
+            }
+            let parts = [series("submitted", "s2"), series("due", "s0"), series("overdue", "late")]
+            data["reports_chart"] = BudgetChart(id: "reports", title: page.t("plan_reports"), columns: columns, series: parts).svg()
+            data["reports_legend"] = parts.map { ["label": $0.label, "colour": $0.style ?? ""] }
+        }
         data.merge(try await indicators(plan, region: region, language: language, page: page)) { $1 }
         data.merge(financing(plan, page: page)) { $1 }
         return page.render("plan", title: Self.title(plan.title, language), data)
