@@ -26,25 +26,38 @@ public struct Budget: Sendable, Equatable {
 extension Plan {
     /// A measure's money: its own row's amounts, or — for a heading row without amounts — its sub-items' added up.
     public func budget(of measure: Measure) -> Budget {
-        var budget = Budget()
-        for row in moneyRows(of: measure) {
-            let money = money(of: row)
-            var part = Budget()
-            part.columns = money.columns
-            part.sources = money.sources
-            part.total = money.total ?? (money.columns.isEmpty ? nil : money.columns.values.reduce(0, +))
-            budget.add(part)
-        }
+        var budget = Self.combine(moneyRows(of: measure).map { money(of: $0) })
         for text in measure.budget.compactMap(\.text) where !budget.texts.contains(text) { budget.texts.append(text) }
         return budget
     }
 
-    /// The money of a section and its sub-sections: the budgets of its top-level measures added up.
-    public func budget(section id: String) -> Budget {
+    /// Every measure's budget in document order, as `budget(of:)` gives it, in one pass: a page that shows many
+    /// measures asks for this once (looking sub-items up one measure at a time scans the plan for each).
+    public func budgets() -> [Budget] {
+        let perSection = numbersRestartPerSection
+        func key(_ section: String, _ number: String) -> String { perSection ? section + "|" + number : number }
+        var children: [String: [Int]] = [:]
+        for (i, m) in measures.enumerated() { if let parent = m.parent { children[key(m.section, parent), default: []].append(i) } }
+        let own = measures.map { money(of: $0) }
+        func rows(_ i: Int, depth: Int) -> [Int] {
+            if !own[i].isEmpty { return [i] }
+            guard depth < 8, let number = measures[i].number else { return [] }
+            return (children[key(measures[i].section, number)] ?? []).flatMap { rows($0, depth: depth + 1) }
+        }
+        return measures.indices.map { i in
+            var budget = Self.combine(rows(i, depth: 0).map { own[$0] })
+            for text in measures[i].budget.compactMap(\.text) where !budget.texts.contains(text) { budget.texts.append(text) }
+            return budget
+        }
+    }
+
+    /// The money of a section and its sub-sections: the budgets of its top-level measures added up. `budgets`:
+    /// the plan's `budgets()` if already computed.
+    public func budget(section id: String, budgets: [Budget]? = nil) -> Budget {
         let ids = sectionIDs(within: id)
         var budget = Budget()
-        for measure in topLevelMeasures where ids.contains(measure.section) {
-            var own = self.budget(of: measure)
+        for (i, measure) in measures.enumerated() where measure.parent == nil && ids.contains(measure.section) {
+            var own = budgets?[i] ?? self.budget(of: measure)
             own.texts = []
             budget.add(own)
         }
@@ -52,5 +65,17 @@ extension Plan {
     }
 
     /// Whether any measure of the plan prints an amount.
-    public var hasMoney: Bool { measures.contains { !budget(of: $0).isEmpty } }
+    public var hasMoney: Bool { measures.contains { !money(of: $0).isEmpty } }
+
+    static func combine(_ rows: [RowMoney]) -> Budget {
+        var budget = Budget()
+        for money in rows {
+            var part = Budget()
+            part.columns = money.columns
+            part.sources = money.sources
+            part.total = money.total ?? (money.columns.isEmpty ? nil : money.columns.values.reduce(0, +))
+            budget.add(part)
+        }
+        return budget
+    }
 }

@@ -65,4 +65,16 @@ import Testing
         let first = try #require(plan.measures.first)
         #expect(plan.budget(of: first).isEmpty)
     }
+
+    @Test func budgetsInOnePassAreEachMeasuresBudget() throws {
+        for plan in Shipped.library.plans {
+            let all = plan.budgets()
+            #expect(all.count == plan.measures.count)
+            for (measure, budget) in zip(plan.measures, all) {
+                #expect(budget == plan.budget(of: measure), "\(plan.id) \(plan.label(of: measure))")
+            }
+            let sections = plan.sections.map(\.id)
+            #expect(sections.map { plan.budget(section: $0, budgets: all) } == sections.map { plan.budget(section: $0) })
+        }
+    }
 }

@@ -72,6 +72,8 @@ import WebApp
                 #expect(docx.status == 200 && docx.html.hasPrefix("PK"))
                 let csv = try await analyst.get(client, "/plans/cancer-plan-2023-2027/export.csv?executor=МЗ".addingPercentEncoding(withAllowedCharacters: .urlQueryAllowed) ?? "")
                 #expect(csv.status == 200 && csv.contains("in-progress,Проведено обучение 120 врачей ПМСП"))
+                let indicators = try await analyst.get(client, "/plans/cancer-plan-2023-2027/indicators.csv")
+                #expect(indicators.status == 200 && indicators.contains(",2024,") && indicators.contains(",31,") && indicators.contains("КазНИИОиР"))
 
                 var doctor = WebBrowser()
                 _ = try await doctor.signIn(client, "doctor", Self.password)
@@ -116,5 +118,11 @@ import WebApp
         #expect(filtered.contains(pandemic.measures[0].ru))
         if let other = others.first { #expect(!filtered.contains(other.ru)) }
         #expect(try await analyst.get(client, "/plans/health-concept-2026/sections/99").status == 404)
+        // The measures with their money for a spreadsheet: a column per printed year or period, and per source.
+        let csv = try await analyst.get(client, "/plans/almaty-roadmap-2025-2030/measures.csv")
+        #expect(csv.status == 200 && csv.contains("amount_2026-2030") && csv.contains("source_МБ"))
+        #expect(csv.contains("1,inclusive-environment,,Формирование института профилактики и предупреждения инвалидности,"))
+        // Columns 2022, 2023, 2024, 2024-2025, 2025, 2026-2030, total; sources МБ, РБ, ЧИ.
+        #expect(csv.contains(",,1350,1361,,1399,2434,6544,6544,,,"))
     }
 }

@@ -221,6 +221,20 @@ public enum Migrations {
                 return ["CREATE STATISTICS IF NOT EXISTS \(table)_columns (\(kinds)) ON \(columns) FROM \(table)", "ANALYZE \(table)"]
             }
         },
+        // Counting what is live: `Patient?_summary=count` filters `deleted = 0`, which the type's index did not hold,
+        // so a count read the whole resources table (3 GB at a million people: 2.8 s on a cold cache); with the
+        // column in the index it is an index-only scan (0.06 s). And the encounters by class and start that the
+        // platform's indicators count (`LiveIndicators`): two narrow partial indexes by `seq` (31 MB each at a
+        // million encounters) instead of the general ones (2 GB), so the yearly pass reads 0.7 s instead of 4.7 s
+        // of index pages on a cold cache — and stays an index-only merge of two small files when warm.
+        Migration(version: 13, description: "indexes for counting live resources and encounters") { _ in
+            [
+                "CREATE INDEX resources_type_live ON resources (res_type, deleted, last_updated)",
+                "DROP INDEX resources_type_updated",
+                "CREATE INDEX sp_token_encounter_class ON sp_token (seq, code) WHERE res_type = 'Encounter' AND param = 'class'",
+                "CREATE INDEX sp_date_encounter_date ON sp_date (seq, lo) WHERE res_type = 'Encounter' AND param = 'date'",
+            ]
+        },
     ]
 
     /// The statements that remove the append-only guard of `audit_log` — what an attacker with the database

@@ -11,7 +11,7 @@ struct MeasureCard {
 
     var language: Language { page.language }
 
-    func details(_ measure: Measure, key: String) -> [String: Any] {
+    func details(_ measure: Measure, key: String, budget: Budget) -> [String: Any] {
         var card: [String: Any] = [
             "measure": key, "text": language == .en ? (measure.en ?? measure.ru) : measure.ru, "sub": measure.parent != nil,
             "completion": measure.completionForm.map { PlanPages.title($0, language) } ?? "",
@@ -22,7 +22,7 @@ struct MeasureCard {
                 if body.byAgreement { name += " (\(page.t("plan_by_agreement")))" }
                 return name
             }.joined(separator: ", "),
-            "money": money(plan.budget(of: measure)),
+            "money": money(budget),
         ]
         let extra = measure.extra
         if let current = extra["automation"]?["current"] { card["automation"] = wording(current) }

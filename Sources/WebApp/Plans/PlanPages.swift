@@ -26,6 +26,14 @@ struct PlanPages: Sendable {
             let id = context.parameters.get("id") ?? "", section = context.parameters.get("section") ?? ""
             return await app.handle(request) { page in try await pages.section(page, id: id, section: section) }
         }
+        router.get("/plans/:id/measures.csv") { request, context in
+            let id = context.parameters.get("id") ?? ""
+            return await app.handle(request) { page in try await pages.measuresCSV(page, id: id) }
+        }
+        router.get("/plans/:id/indicators.csv") { request, context in
+            let id = context.parameters.get("id") ?? ""
+            return await app.handle(request) { page in try await pages.indicatorsCSV(page, id: id) }
+        }
         router.get("/plans/:id/export.csv") { request, context in
             let id = context.parameters.get("id") ?? ""
             return await app.handle(request) { page in try await pages.csv(page, id: id) }
@@ -98,15 +106,16 @@ struct PlanPages: Sendable {
         let language = page.language
         let byKey = plan.measuresByKey
         let hasMoney = plan.hasMoney
+        let budgets = hasMoney ? plan.budgets() : nil
         let card = MeasureCard(plan: plan, page: page)
         let query = Self.query(period: period, executor: ownOnly ? nil : executor)
         let directions: [[String: Any]] = Self.directions(of: plan).compactMap { top in
             let ids = plan.sectionIDs(within: top.id)
-            let measures = plan.measures.filter { m in ids.contains(m.section) && (plan.reporting.isEmpty ? Self.names(m, executor) : true) }
-            guard !measures.isEmpty else { return nil }
+            let measures = plan.measures.lazy.filter { m in ids.contains(m.section) && (plan.reporting.isEmpty ? Self.names(m, executor) : true) }.count
+            guard measures > 0 else { return nil }
             let rows = shown.filter { o in byKey[o.measure].map { ids.contains($0.section) } ?? false }
-            let money = hasMoney ? plan.budget(section: top.id).total.map { Self.number($0, language) } ?? "—" : ""
-            return ["section": top.id, "title": Self.heading(top, language), "measures": measures.count,
+            let money = hasMoney ? plan.budget(section: top.id, budgets: budgets).total.map { Self.number($0, language) } ?? "—" : ""
+            return ["section": top.id, "title": Self.heading(top, language), "measures": measures,
                     "href": "/plans/\(id)/sections/\(top.id)" + query, "money": money,
                     "submitted": rows.filter { $0.state == .submitted }.count, "overdue": rows.filter { $0.state == .overdue }.count,
                     "due": rows.filter { $0.state == .due }.count, "late": rows.contains { $0.state == .overdue }]
@@ -121,7 +130,7 @@ struct PlanPages: Sendable {
             "executor_query": Self.encoded(executor ?? ""),
             "executors": ownOnly ? [] : plan.executors.map { ["name": $0, "selected": $0 == executor] },
             "regions": Regions.all.map { r in ["kato": r.kato, "name": language == .kk ? r.nameKk : language == .en ? r.nameEn : r.nameRu, "selected": r.kato == region] },
-            "can_download": !ownOnly && period != nil,
+            "can_download": !ownOnly && period != nil, "region": region,
             "submitted": shown.filter { $0.state == .submitted }.count, "overdue": shown.filter { $0.state == .overdue }.count,
             "due": shown.filter { $0.state == .due }.count, "total": shown.count,
         ]
@@ -242,6 +251,8 @@ struct PlanPages: Sendable {
         let card = MeasureCard(plan: plan, page: page)
         let keys = plan.measureKeys
         let byKey = plan.measuresByKey
+        let budgets = plan.budgets()
+        let budgetByKey = Dictionary(zip(keys, budgets), uniquingKeysWith: { first, _ in first })
         // A measure of several executors has several cards: the first is the measure's anchor (`#m-<key>`).
         var anchors: [String: Int] = [:]
         func anchor(_ measure: String) -> String {
@@ -252,19 +263,36 @@ struct PlanPages: Sendable {
         let groups: [[String: Any]] = top.flattened.compactMap { s in
             let cards: [[String: Any]]
             if cycle {
-                cards = shown.filter { byKey[$0.measure]?.section == s.id }.compactMap { o in
-                    guard let m = byKey[o.measure] else { return nil }
-                    var c = card.details(m, key: o.measure)
-                    c.merge(["anchor": anchor(o.measure), "executor": o.executor, "lead": o.lead, "state": page.t("plan_state_" + o.state.rawValue),
-                             "overdue": o.state == .overdue, "status": o.report.map { page.t("plan_status_" + $0.status.rawValue) } ?? "",
-                             "progress": o.report?.progress ?? "", "evidence": o.report?.evidence ?? "", "due": language.date(o.due.description),
-                             "obligation": true, "can_submit": ownOnly && o.executor == principal.org, "period": o.period.description,
-                             "statuses": ProgressReports.Status.allCases.map { st in ["code": st.rawValue, "label": page.t("plan_status_" + st.rawValue), "selected": o.report?.status == st] }]) { $1 }
+                // One card per measure with each executor's obligation of the period under it (a measure of five
+                // bodies is read once, not five times).
+                var order: [String] = []
+                var byMeasure: [String: [ProgressReports.Obligation]] = [:]
+                for o in shown where byKey[o.measure]?.section == s.id {
+                    if byMeasure[o.measure] == nil { order.append(o.measure) }
+                    byMeasure[o.measure, default: []].append(o)
+                }
+                cards = order.compactMap { key in
+                    guard let m = byKey[key] else { return nil }
+                    var c = card.details(m, key: key, budget: budgetByKey[key] ?? Budget())
+                    c["anchor"] = anchor(key)
+                    c["obligations"] = (byMeasure[key] ?? []).enumerated().map { n, o -> [String: Any] in
+                        var row: [String: Any] = ["executor": o.executor, "lead": o.lead, "state": page.t("plan_state_" + o.state.rawValue),
+                                                  "overdue": o.state == .overdue, "status": o.report.map { page.t("plan_status_" + $0.status.rawValue) } ?? "",
+                                                  "progress": o.report?.progress ?? "", "evidence": o.report?.evidence ?? "", "due": language.date(o.due.description),
+                                                  "period": o.period.description]
+                        if ownOnly && o.executor == principal.org {
+                            row["can_submit"] = true
+                            row["form_id"] = "\(key)-\(n)"
+                            row["statuses"] = ProgressReports.Status.allCases.map { st in ["code": st.rawValue, "label": page.t("plan_status_" + st.rawValue), "selected": o.report?.status == st] }
+                        }
+                        return row
+                    }
                     return c
                 }
             } else {
-                cards = zip(keys, plan.measures).filter { $1.section == s.id && Self.names($1, executor) }.map { key, m in
-                    var c = card.details(m, key: key)
+                cards = plan.measures.indices.filter { plan.measures[$0].section == s.id && Self.names(plan.measures[$0], executor) }.map { i in
+                    let key = keys[i]
+                    var c = card.details(plan.measures[i], key: key, budget: budgets[i])
                     c["anchor"] = anchor(key)
                     return c
                 }
@@ -323,15 +351,13 @@ struct PlanPages: Sendable {
         let plan = try plan(id)
         let executor = principal.accountRole == .planExecutor ? principal.org : page.query("executor")
         let obligations = try await reports.obligations(plan: id, executor: executor, today: Self.today())
-        var lines = ["period,due,measure,executor,lead,state,status,progress,evidence,measure_text"]
+        var file = CSVFile(header: ["period", "due", "measure", "executor", "lead", "state", "status", "progress", "evidence", "measure_text"])
         let byKey = plan.measuresByKey
-        func field(_ s: String) -> String { s.contains(where: { ",\"\n\r".contains($0) }) ? "\"" + s.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : s }
         for o in obligations {
-            lines.append([o.period.description, o.due.description, o.measure, o.executor, o.lead ? "yes" : "no", o.state.rawValue,
-                          o.report?.status.rawValue ?? "", o.report?.progress ?? "", o.report?.evidence ?? "", byKey[o.measure]?.ru ?? ""].map(field).joined(separator: ","))
+            file.rows.append([o.period.description, o.due.description, o.measure, o.executor, o.lead ? "yes" : "no", o.state.rawValue,
+                              o.report?.status.rawValue ?? "", o.report?.progress ?? "", o.report?.evidence ?? "", byKey[o.measure]?.ru ?? ""])
         }
-        return Response(status: .ok, headers: [.contentType: "text/csv; charset=utf-8", .contentDisposition: "attachment; filename=\"\(id)-reports.csv\""],
-                        body: .init(byteBuffer: ByteBuffer(string: "\u{FEFF}" + lines.joined(separator: "\r\n") + "\r\n")))
+        return file.response(filename: "\(id)-reports.csv")
     }
 
     func document(_ page: PageRequest, id: String, format: String) async throws -> Response {
