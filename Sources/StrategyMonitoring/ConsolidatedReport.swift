@@ -83,6 +83,31 @@ public struct ConsolidatedReport: Sendable {
         }
     }
 
+    /// The document's own financing summary as printed (rows by year or period column, with the unit), and the
+    /// money of each direction re-added from its measures' rows in the plan's currency; nil for a plan without money.
+    func financing(_ content: Content) -> (unit: String, summary: ReportTable?, directions: ReportTable)? {
+        let plan = content.plan
+        guard plan.hasMoney || plan.financing != nil else { return nil }
+        var summary: ReportTable?
+        if let financing = plan.financing, let total = financing.total {
+            let columns = Set(financing.rows.flatMap(\.years.keys)).union(total.years.keys).sorted()
+            func row(_ r: Financing.Row, _ emphasis: RowEmphasis) -> ReportRow {
+                let label = r.section.flatMap { id in plan.allSections.first { $0.id == id }?.ru } ?? r.ru ?? r.source ?? ""
+                return ReportRow([.text((r.level > 0 ? "  " : "") + label)] + columns.map { c in r.years[c].map { .number($0, fractionDigits: Self.digits($0)) } ?? .empty }
+                                 + [r.total.map { .number($0, fractionDigits: Self.digits($0)) } ?? .empty], emphasis: emphasis)
+            }
+            summary = ReportTable(header: ["Источник / раздел"] + columns.map(\.description) + ["Всего"],
+                                  rows: financing.rows.map { row($0, .none) } + [row(total, .bold)])
+        }
+        let budgets = plan.budgets()
+        let directions = ReportTable(header: ["Направление", "Всего по мероприятиям"], rows: plan.sections.map { top in
+            let total = plan.budget(section: top.id, budgets: budgets).total
+            return ReportRow([.text("\(top.id). \(top.ru)"), total.map { .number($0, fractionDigits: Self.digits($0)) } ?? .empty])
+        })
+        let unit = (plan.financing?.unit ?? plan.currency)?.ru ?? ""
+        return (unit, summary, directions)
+    }
+
     static func digits(_ value: Decimal) -> Int {
         var v = value, rounded = Decimal()
         NSDecimalRound(&rounded, &v, 0, .plain)
@@ -110,6 +135,15 @@ public struct ConsolidatedReport: Sendable {
             blocks.append(.heading(level: 2, "Целевые индикаторы"))
             blocks.append(.table(ReportTable(header: Self.indicatorHeader, rows: indicators, columnWidths: [5, 40, 10, 6, 9, 9, 8, 9, 20])))
         }
+        if let money = financing(content) {
+            blocks.append(.heading(level: 2, "Объёмы финансирования"))
+            if let summary = money.summary {
+                blocks.append(.paragraph("Сводная таблица документа, \(money.unit):", style: .normal))
+                blocks.append(.table(summary))
+            }
+            blocks.append(.paragraph("По направлениям — сумма строк мероприятий, \(content.plan.currency?.ru ?? ""):", style: .normal))
+            blocks.append(.table(money.directions))
+        }
         blocks.append(.paragraph("Сформировано платформой Densauluq по отчётам исполнителей; расхождения в самих документах — docs/plans/checks.md.", style: .note))
         let document = ReportDocument(title: "Сводная информация о ходе реализации: " + (content.plan.title.ru ?? content.plan.id),
                                       subtitle: content.plan.act?.ru, metadata: DocumentMetadata(author: author), orientation: .landscape, blocks: blocks)
@@ -121,9 +155,14 @@ public struct ConsolidatedReport: Sendable {
         let measures = content.sections.flatMap { section, rows in
             measureRows(content, rows).map { row in ReportRow([.text(section?.id ?? "")] + row.cells, emphasis: row.emphasis) }
         }
-        return try XlsxWriter.write(sheets: [
+        var sheets = [
             ReportSheet(name: "Мероприятия", header: ["Направление"] + Self.measureHeader, rows: measures),
             ReportSheet(name: "Индикаторы", header: Self.indicatorHeader, rows: indicatorRows(content)),
-        ], metadata: DocumentMetadata(author: author), title: content.plan.title.ru ?? content.plan.id)
+        ]
+        if let money = financing(content) {
+            if let summary = money.summary { sheets.append(ReportSheet(name: "Финансирование", header: summary.header, rows: summary.rows)) }
+            sheets.append(ReportSheet(name: "По направлениям", header: money.directions.header, rows: money.directions.rows))
+        }
+        return try XlsxWriter.write(sheets: sheets, metadata: DocumentMetadata(author: author), title: content.plan.title.ru ?? content.plan.id)
     }
 }

@@ -51,4 +51,35 @@ import ZIPFoundation
             #expect(indicators.contains("<v>82</v>") && indicators.contains("<v>80</v>"), "plan and fact as numbers")
         }
     }
+
+    /// A plan with money: the document's financing summary as printed and each direction's measures re-added, in
+    /// both formats; a plan without money has no such part.
+    @Test(arguments: TestDatabase.available)
+    func theReportCarriesTheFinancing(_ db: TestDatabase) async throws {
+        try await db.withRepository { repo in
+            let reports = ProgressReports(database: repo.database, plans: Self.plans)
+            let consolidated = ConsolidatedReport(reports: reports, facts: IndicatorFacts(database: repo.database, plans: Self.plans))
+            let period = try #require(ReportingPeriod("2024-01-01/2024-06-30"))
+            let content = try await consolidated.content(plan: "cancer-plan-2023-2027", period: period, today: try #require(Day("2024-08-01")))
+            let document = try #require(try Self.parts(try consolidated.docx(content, author: "МЗ"))["word/document.xml"])
+            #expect(document.contains("Объёмы финансирования") && document.contains("Сводная таблица документа, млн тенге"))
+            #expect(document.contains("460") && document.contains("670,4"))
+            let xlsx = try Self.parts(try consolidated.xlsx(content, author: "МЗ"))
+            let summary = try #require(xlsx["xl/worksheets/sheet3.xml"])
+            #expect(summary.contains("<v>460670.4</v>") && summary.contains("<v>58885.1</v>"))
+            // Per direction, thousand tenge re-added from the rows: the five directions make the plan's 460,670,472.
+            let directions = try #require(xlsx["xl/worksheets/sheet4.xml"])
+            // The numbers of column B (the direction names in column A are shared strings, their <v> an index).
+            let values = directions.split(separator: "<c r=\"B").dropFirst().filter { !$0.hasPrefix("1\"") }.compactMap { cell -> Decimal? in
+                guard let v = cell.range(of: "<v>") else { return nil }
+                return Decimal(string: String(cell[v.upperBound...].prefix { $0 != "<" }))
+            }
+            #expect(values.reduce(0, +) == 460_670_472)
+
+            let concept = try await consolidated.content(plan: "health-concept-2026", period: try #require(ReportingPeriod("2024-01-01/2024-12-31")),
+                                                         today: try #require(Day("2025-05-01")))
+            let plain = try #require(try Self.parts(try consolidated.docx(concept, author: "МЗ"))["word/document.xml"])
+            #expect(!plain.contains("Объёмы финансирования"))
+        }
+    }
 }
