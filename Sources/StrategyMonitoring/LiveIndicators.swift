@@ -126,10 +126,11 @@ public struct LiveIndicators: Sendable {
     }
 
     /// The indicators that are counted per region too, and how: `exchange-share` by the region of each
-    /// organisation's address (its KATO code), `electronic-notification-share` by the region of the case in the
-    /// journal. The others are national only: a visit's region would need its organisation joined to a million
-    /// index rows (4 s more at scale 0.05), a citizen's region the person behind every cabinet account.
-    public static let regionalCodes: Set<String> = ["exchange-share", "electronic-notification-share"]
+    /// organisation's address (its KATO code); `remote-share` and `digital-referral-share` by the region of the
+    /// visit's or stay's organisation (`serviceProvider`; one without is counted nationally only);
+    /// `electronic-notification-share` by the region of the case in the journal. `cabinet-share` is national
+    /// only: a citizen's region would need the person behind every cabinet account.
+    public static let regionalCodes: Set<String> = ["exchange-share", "remote-share", "digital-referral-share", "electronic-notification-share"]
 
     /// The regional indicators for `year`, by region (KATO code of the region); regions without any count are absent.
     public func computeByRegion(year: Int) async throws -> [String: [Result]] {
@@ -159,6 +160,22 @@ public struct LiveIndicators: Sendable {
                 """).all() {
                 if let region = regionOf[try row.decode(column: "organization", as: String.self)] { exchanging[region, default: 0] += 1 }
             }
+            // Visits and stays of the year by class and organisation (one pass over three small partial indexes).
+            let start = Self.kazakhstanMidnight(year), end = Self.kazakhstanMidnight(year + 1)
+            var visits: [String: [String: Int]] = [:], referred: [String: Int] = [:]
+            for row in try await db.raw("""
+                SELECT t.code AS code, p.target_id AS provider, COUNT(*) AS n,
+                  SUM(CASE WHEN t.code = 'IMP' AND EXISTS (SELECT 1 FROM sp_reference b WHERE b.seq = t.seq AND b.param = 'based-on') THEN 1 ELSE 0 END) AS referred
+                FROM sp_token t JOIN sp_date d ON d.seq = t.seq AND d.res_type = 'Encounter' AND d.param = 'date'
+                JOIN sp_reference p ON p.seq = t.seq AND p.res_type = 'Encounter' AND p.param = 'service-provider'
+                WHERE t.res_type = 'Encounter' AND t.param = 'class' AND d.lo >= \(bind: start) AND d.lo < \(bind: end)
+                GROUP BY t.code, p.target_id
+                """).all() {
+                guard let code = try row.decode(column: "code", as: String?.self), let provider = try row.decode(column: "provider", as: String?.self),
+                      let region = regionOf[provider] else { continue }
+                visits[region, default: [:]][code, default: 0] += try row.decode(column: "n", as: Int.self)
+                referred[region, default: 0] += try row.decode(column: "referred", as: Int?.self) ?? 0
+            }
             var notified: [String: (total: Int, electronic: Int)] = [:]
             for row in try await db.raw("""
                 SELECT region, COALESCE(SUM(notifications), 0) AS total, COALESCE(SUM(electronic), 0) AS electronic FROM surveillance_cases
@@ -169,10 +186,17 @@ public struct LiveIndicators: Sendable {
                 notified[region] = (cell.total + (try row.decode(column: "total", as: Int.self)), cell.electronic + (try row.decode(column: "electronic", as: Int.self)))
             }
             var out: [String: [Result]] = [:]
-            for region in Set(medical.keys).union(notified.keys).sorted() {
+            for region in Set(medical.keys).union(notified.keys).union(visits.keys).sorted() {
                 var results: [Result] = []
                 if let denominator = medical[region] {
                     results.append(Result(code: "exchange-share", year: year, numerator: exchanging[region] ?? 0, denominator: denominator))
+                }
+                if let byClass = visits[region] {
+                    let outpatient = ["AMB", "VR", "HH"].reduce(0) { $0 + (byClass[$1] ?? 0) }
+                    if outpatient > 0 { results.append(Result(code: "remote-share", year: year, numerator: byClass["VR"] ?? 0, denominator: outpatient)) }
+                    if let stays = byClass["IMP"], stays > 0 {
+                        results.append(Result(code: "digital-referral-share", year: year, numerator: referred[region] ?? 0, denominator: stays))
+                    }
                 }
                 if let cell = notified[region] {
                     results.append(Result(code: "electronic-notification-share", year: year, numerator: cell.electronic, denominator: cell.total))

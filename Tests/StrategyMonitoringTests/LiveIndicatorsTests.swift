@@ -81,14 +81,14 @@ import Testing
             let listed = try await repo.search(type: "MeasureReport", parameters: [("measure", "http://densauluq.kz/fhir/Measure/remote-share")], baseURL: "")
             #expect(listed["total"]?.intValue == 1)
 
-            try await Self.regionsAndFacts(repo, year: year, organisations: organisations, pharmacies: pharmacies)
+            try await Self.regionsAndFacts(repo, year: year, organisations: organisations, pharmacies: pharmacies, encounters: encounters)
         }
     }
 
     /// Per region (the exchange counted by the region of the organisation's address, independently here) as the
     /// report's stratifier and as facts; the plan indicators' facts are the computed values, and typing one in for
     /// this year is refused.
-    static func regionsAndFacts(_ repo: Repository, year: Int, organisations: [JSON], pharmacies: [JSON]) async throws {
+    static func regionsAndFacts(_ repo: Repository, year: Int, organisations: [JSON], pharmacies: [JSON], encounters: [JSON]) async throws {
         func region(_ org: JSON) -> String? {
             let kato = (org["address"]?[0]?["extension"]?.arrayValue ?? []).first { $0["url"]?.stringValue == "http://densauluq.kz/fhir/StructureDefinition/kato" }?["valueCode"]?.stringValue
             return kato.flatMap { Region.of(kato: $0)?.kato }
@@ -101,6 +101,21 @@ import Testing
         #expect(exchange.numerator == 1 && exchange.denominator == medicalThere)
         #expect(byRegion.filter { $0.key != home }.allSatisfy { $0.value.allSatisfy { $0.code != "exchange-share" || $0.numerator == 0 } })
         #expect(byRegion.values.flatMap { $0 }.allSatisfy { LiveIndicators.regionalCodes.contains($0.code) })
+        // Visits by the region of their organisation, counted here from the resources.
+        let orgRegion = Dictionary(organisations.compactMap { o in o["id"]?.stringValue.flatMap { id in region(o).map { (id, $0) } } }, uniquingKeysWith: { a, _ in a })
+        var outpatient: [String: (remote: Int, all: Int)] = [:]
+        for e in encounters where ["AMB", "VR", "HH"].contains(Self.kind(e)) {
+            guard let provider = e["serviceProvider"]?["reference"]?.stringValue?.replacingOccurrences(of: "Organization/", with: ""),
+                  let r = orgRegion[provider] else { continue }
+            let cell = outpatient[r] ?? (0, 0)
+            outpatient[r] = (cell.remote + (Self.kind(e) == "VR" ? 1 : 0), cell.all + 1)
+        }
+        #expect(!outpatient.isEmpty && outpatient.values.contains { $0.remote > 0 })
+        for (r, cell) in outpatient {
+            let computed = byRegion[r]?.first { $0.code == "remote-share" }
+            #expect(computed?.numerator == cell.remote && computed?.denominator == cell.all, "region \(r)")
+        }
+        #expect(byRegion.values.flatMap { $0 }.filter { $0.code == "remote-share" }.count == outpatient.count)
 
         let plans = try PlanLibrary.shipped()
         _ = try await LiveIndicators(repository: repo).publish(year: year, plans: plans)

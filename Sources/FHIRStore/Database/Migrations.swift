@@ -235,6 +235,11 @@ public enum Migrations {
                 "CREATE INDEX sp_date_encounter_date ON sp_date (seq, lo) WHERE res_type = 'Encounter' AND param = 'date'",
             ]
         },
+        // The same for the organisation of each visit, so the indicators count visits per region (40 MB at a
+        // million encounters; the regional pass takes 1.4 s warm, 1.8 s cold).
+        Migration(version: 14, description: "index of the encounters' organisations") { _ in
+            ["CREATE INDEX sp_reference_encounter_provider ON sp_reference (seq, target_id) WHERE res_type = 'Encounter' AND param = 'service-provider'"]
+        },
     ]
 
     /// The statements that remove the append-only guard of `audit_log` — what an attacker with the database
