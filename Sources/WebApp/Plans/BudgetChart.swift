@@ -33,13 +33,8 @@ struct BudgetChart {
         let described = columns.map { c in
             c + ": " + series.map { "\($0.label) \(SeriesChart.f($0.values[c] ?? 0))" }.joined(separator: ", ")
         }.joined(separator: "; ")
-        var out = "<svg xmlns=\"http://www.w3.org/2000/svg\" class=\"chart\" viewBox=\"0 0 \(SeriesChart.f(width)) \(SeriesChart.f(height))\" role=\"img\" aria-labelledby=\"\(id)-title \(id)-desc\">"
-        out += "<title id=\"\(id)-title\">\(SeriesChart.escape(title))</title><desc id=\"\(id)-desc\">\(SeriesChart.escape(described))</desc>"
-        for k in 0...2 {
-            let v = yMax * Double(k) / 2
-            out += "<line class=\"grid\" x1=\"\(SeriesChart.f(left))\" x2=\"\(SeriesChart.f(width - right))\" y1=\"\(SeriesChart.f(y(v)))\" y2=\"\(SeriesChart.f(y(v)))\"/>"
-            out += "<text class=\"axis\" x=\"\(SeriesChart.f(left - 4))\" y=\"\(SeriesChart.f(y(v) + 4))\" text-anchor=\"end\">\(v >= 10 ? String(Int(v.rounded())) : SeriesChart.f(v))</text>"
-        }
+        var out = ChartFrame.open(id: id, title: title, description: described, width: width, height: height, small: false)
+        out += ChartFrame.grid(left: left, right: width - right, yMax: yMax, y: y, label: { $0 >= 10 ? String(Int($0.rounded())) : SeriesChart.f($0) })
         for (i, column) in columns.enumerated() {
             let w = step * 0.6, x = left + step * (Double(i) + 0.5) - w / 2
             var base = 0.0

@@ -30,13 +30,8 @@ struct PlanFactChart {
         let described = points.map { p in
             "\(p.year): \(planLabel) \(p.plan.map { SeriesChart.f($0) } ?? "—"), \(factLabel) \(p.fact.map { SeriesChart.f($0) } ?? "—")"
         }.joined(separator: "; ")
-        var out = "<svg xmlns=\"http://www.w3.org/2000/svg\" class=\"chart small\" viewBox=\"0 0 \(SeriesChart.f(width)) \(SeriesChart.f(height))\" role=\"img\" aria-labelledby=\"\(id)-title \(id)-desc\">"
-        out += "<title id=\"\(id)-title\">\(SeriesChart.escape(title))</title><desc id=\"\(id)-desc\">\(SeriesChart.escape(described))</desc>"
-        for k in 0...2 {
-            let v = yMax * Double(k) / 2
-            out += "<line class=\"grid\" x1=\"\(SeriesChart.f(left))\" x2=\"\(SeriesChart.f(width - right))\" y1=\"\(SeriesChart.f(y(v)))\" y2=\"\(SeriesChart.f(y(v)))\"/>"
-            out += "<text class=\"axis\" x=\"\(SeriesChart.f(left - 4))\" y=\"\(SeriesChart.f(y(v) + 4))\" text-anchor=\"end\">\(SeriesChart.f(v))</text>"
-        }
+        var out = ChartFrame.open(id: id, title: title, description: described, width: width, height: height, small: true)
+        out += ChartFrame.grid(left: left, right: width - right, yMax: yMax, y: y, label: SeriesChart.f)
         for (i, p) in points.enumerated() {
             if let fact = p.fact {
                 let w = step * 0.5
