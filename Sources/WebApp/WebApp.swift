@@ -70,10 +70,13 @@ public struct WebApp: Sendable {
 
     /// Runs a page handler with the request's session and language; sends people who are not signed in to the
     /// sign-in page, and turns a refusal into a page that says why.
-    func handle(_ request: Request, public isPublic: Bool = false, _ body: (PageRequest) async throws -> Response) async -> Response {
+    /// `context`: the route's, whose path parameters the page reads with `parameter(_:)`.
+    func handle(_ request: Request, _ context: (some RequestContext)? = nil as BasicRequestContext?, public isPublic: Bool = false,
+                _ body: (PageRequest) async throws -> Response) async -> Response {
         let session = await WebSession(tokens: tokens).resolve(request)
         let language = PageRequest.language(request)
-        let page = PageRequest(request: request, principal: session.principal, formToken: session.formToken, language: language, app: self)
+        var page = PageRequest(request: request, principal: session.principal, formToken: session.formToken, language: language, app: self)
+        if let context { page.parameters = Dictionary(context.parameters.map { (String($0.key), String($0.value)) }, uniquingKeysWith: { a, _ in a }) }
         var response: Response
         if session.principal == nil && !isPublic {
             response = page.redirect("/sign-in?next=" + (request.uri.path.addingPercentEncoding(withAllowedCharacters: .alphanumerics.union(CharacterSet(charactersIn: "/-_"))) ?? "/"))

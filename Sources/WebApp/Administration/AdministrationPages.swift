@@ -17,16 +17,10 @@ struct AdministrationPages: Sendable {
         router.get("/admin") { request, _ in await app.handle(request) { page in page.redirect("/admin/staff") } }
         router.get("/admin/staff") { request, _ in await app.handle(request) { page in try await pages.staff(page) } }
         router.get("/admin/areas") { request, _ in await app.handle(request) { page in try await pages.areas(page) } }
-        router.post("/admin/areas/:id/capacity") { request, context in
-            let id = context.parameters.get("id") ?? ""
-            return await app.handle(request) { page in try await pages.setCapacity(page, area: id) }
-        }
+        router.post("/admin/areas/:id/capacity") { request, context in await app.handle(request, context) { page in try await pages.setCapacity(page, area: page.parameter("id")) } }
         router.get("/admin/schedules") { request, _ in await app.handle(request) { page in try await SchedulePages(app: app).list(page, form: [:], errors: []) } }
         router.post("/admin/schedules") { request, _ in await app.handle(request) { page in try await SchedulePages(app: app).build(page) } }
-        router.post("/admin/schedules/:id/:step") { request, context in
-            let id = context.parameters.get("id") ?? "", step = context.parameters.get("step") ?? ""
-            return await app.handle(request) { page in try await SchedulePages(app: app).advance(page, schedule: id, step: step) }
-        }
+        router.post("/admin/schedules/:id/:step") { request, context in await app.handle(request, context) { page in try await SchedulePages(app: app).advance(page, schedule: page.parameter("id"), step: page.parameter("step")) } }
         router.get("/admin/attachments") { request, _ in await app.handle(request) { page in try await pages.attachments(page) } }
         router.post("/admin/attachments") { request, _ in await app.handle(request) { page in try await pages.attach(page) } }
     }

@@ -17,10 +17,7 @@ struct CitizenPages: Sendable {
         router.get("/me") { request, _ in await app.handle(request) { page in try await pages.overview(page) } }
         router.get("/me/book") { request, _ in await app.handle(request) { page in try await pages.slots(page) } }
         router.post("/me/book") { request, _ in await app.handle(request) { page in try await pages.book(page) } }
-        router.post("/me/appointments/:id/cancel") { request, context in
-            let id = context.parameters.get("id") ?? ""
-            return await app.handle(request) { page in try await pages.cancel(page, appointment: id) }
-        }
+        router.post("/me/appointments/:id/cancel") { request, context in await app.handle(request, context) { page in try await pages.cancel(page, appointment: page.parameter("id")) } }
         router.post("/me/home-visit") { request, _ in await app.handle(request) { page in try await pages.homeVisit(page) } }
         router.get("/me/attach") { request, _ in await app.handle(request) { page in try await pages.attachChoices(page) } }
         router.post("/me/attach") { request, _ in await app.handle(request) { page in try await pages.attach(page) } }

@@ -22,21 +22,13 @@ struct ClinicPages: Sendable {
         let pages = self, app = self.app
         router.get("/clinic") { request, _ in await app.handle(request) { page in try await pages.day(page) } }
         router.get("/clinic/patients") { request, _ in await app.handle(request) { page in try await pages.find(page) } }
-        router.get("/clinic/patients/:id") { request, context in
-            let id = context.parameters.get("id") ?? ""
-            return await app.handle(request) { page in try await pages.summary(page, patient: id) }
-        }
-        router.post("/clinic/appointments/:id/start") { request, context in
-            let id = context.parameters.get("id") ?? ""
-            return await app.handle(request) { page in try await pages.start(page, appointment: id) }
-        }
+        router.get("/clinic/patients/:id") { request, context in await app.handle(request, context) { page in try await pages.summary(page, patient: page.parameter("id")) } }
+        router.post("/clinic/appointments/:id/start") { request, context in await app.handle(request, context) { page in try await pages.start(page, appointment: page.parameter("id")) } }
         router.get("/clinic/visits/:kind/:id") { request, context in
-            let visit = VisitPage.Target(kind: context.parameters.get("kind") ?? "", id: context.parameters.get("id") ?? "")
-            return await app.handle(request) { page in try await VisitPage(app: app).show(page, visit, draft: .init()) }
+            await app.handle(request, context) { page in try await VisitPage(app: app).show(page, VisitPage.Target(page), draft: .init()) }
         }
         router.post("/clinic/visits/:kind/:id") { request, context in
-            let visit = VisitPage.Target(kind: context.parameters.get("kind") ?? "", id: context.parameters.get("id") ?? "")
-            return await app.handle(request) { page in try await VisitPage(app: app).post(page, visit) }
+            await app.handle(request, context) { page in try await VisitPage(app: app).post(page, VisitPage.Target(page)) }
         }
     }
 

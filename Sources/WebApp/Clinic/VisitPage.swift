@@ -18,6 +18,14 @@ struct VisitPage: Sendable {
         var id: String
         var isHomeVisit: Bool { kind == "home-visit" }
         var path: String { "/clinic/visits/\(kind)/\(id)" }
+
+        init(kind: String, id: String) {
+            self.kind = kind
+            self.id = id
+        }
+
+        /// The visit a `/clinic/visits/:kind/:id` page is about.
+        init(_ page: PageRequest) { self.init(kind: page.parameter("kind"), id: page.parameter("id")) }
     }
 
     /// What the clinician has typed so far.

@@ -12,6 +12,11 @@ struct PageRequest: Sendable {
     let app: WebApp
     /// The person a posted form is about (`patient` field), when a page needs it before reading the form again.
     var formPatient: String? = nil
+    /// The route's path parameters (`/plans/:id` → `id`).
+    var parameters: [String: String] = [:]
+
+    /// A path parameter of the route; empty when the route has none of that name.
+    func parameter(_ name: String) -> String { parameters[name] ?? "" }
 
     /// The language: `?lang=` first (the switcher's links), then the cookie, then the browser's preference, then Russian.
     static func language(_ request: Request) -> Language {

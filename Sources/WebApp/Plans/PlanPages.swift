@@ -18,36 +18,15 @@ struct PlanPages: Sendable {
     func addRoutes<Context: RequestContext>(to router: Router<Context>) {
         let pages = self, app = self.app
         router.get("/plans") { request, _ in await app.handle(request) { page in try await pages.list(page) } }
-        router.get("/plans/:id") { request, context in
-            let id = context.parameters.get("id") ?? ""
-            return await app.handle(request) { page in try await pages.plan(page, id: id) }
-        }
-        router.get("/plans/:id/sections/:section") { request, context in
-            let id = context.parameters.get("id") ?? "", section = context.parameters.get("section") ?? ""
-            return await app.handle(request) { page in try await pages.section(page, id: id, section: section) }
-        }
-        router.get("/plans/:id/measures.csv") { request, context in
-            let id = context.parameters.get("id") ?? ""
-            return await app.handle(request) { page in try await pages.measuresCSV(page, id: id) }
-        }
-        router.get("/plans/:id/indicators.csv") { request, context in
-            let id = context.parameters.get("id") ?? ""
-            return await app.handle(request) { page in try await pages.indicatorsCSV(page, id: id) }
-        }
-        router.get("/plans/:id/export.csv") { request, context in
-            let id = context.parameters.get("id") ?? ""
-            return await app.handle(request) { page in try await pages.csv(page, id: id) }
-        }
+        router.get("/plans/:id") { request, context in await app.handle(request, context) { page in try await pages.plan(page, id: page.parameter("id")) } }
+        router.get("/plans/:id/sections/:section") { request, context in await app.handle(request, context) { page in try await pages.section(page, id: page.parameter("id"), section: page.parameter("section")) } }
+        router.get("/plans/:id/measures.csv") { request, context in await app.handle(request, context) { page in try await pages.measuresCSV(page, id: page.parameter("id")) } }
+        router.get("/plans/:id/indicators.csv") { request, context in await app.handle(request, context) { page in try await pages.indicatorsCSV(page, id: page.parameter("id")) } }
+        router.get("/plans/:id/export.csv") { request, context in await app.handle(request, context) { page in try await pages.csv(page, id: page.parameter("id")) } }
         for format in ["docx", "xlsx"] {
-            router.get("/plans/:id/report.\(format)") { request, context in
-                let id = context.parameters.get("id") ?? ""
-                return await app.handle(request) { page in try await pages.document(page, id: id, format: format) }
-            }
+            router.get("/plans/:id/report.\(format)") { request, context in await app.handle(request, context) { page in try await pages.document(page, id: page.parameter("id"), format: format) } }
         }
-        router.post("/plans/:id/reports") { request, context in
-            let id = context.parameters.get("id") ?? ""
-            return await app.handle(request) { page in try await pages.submit(page, id: id) }
-        }
+        router.post("/plans/:id/reports") { request, context in await app.handle(request, context) { page in try await pages.submit(page, id: page.parameter("id")) } }
     }
 
     var reports: ProgressReports { ProgressReports(database: app.repository.database, plans: app.plans) }

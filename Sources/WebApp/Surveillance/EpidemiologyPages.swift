@@ -21,10 +21,7 @@ struct EpidemiologyPages: Sendable {
         router.get("/surveillance/journal") { request, _ in await app.handle(request) { page in try await pages.journal(page) } }
         router.get("/surveillance/series") { request, _ in await app.handle(request) { page in try await pages.series(page) } }
         router.post("/surveillance/scan") { request, _ in await app.handle(request) { page in try await pages.scan(page) } }
-        router.post("/surveillance/tasks/:id") { request, context in
-            let id = context.parameters.get("id") ?? ""
-            return await app.handle(request) { page in try await pages.changeTask(page, id: id) }
-        }
+        router.post("/surveillance/tasks/:id") { request, context in await app.handle(request, context) { page in try await pages.changeTask(page, id: page.parameter("id")) } }
         router.get("/surveillance/notify") { request, _ in await app.handle(request) { page in try pages.notifyForm(page, values: [:], problems: []) } }
         router.post("/surveillance/notify") { request, _ in await app.handle(request) { page in try await pages.notify(page) } }
     }
