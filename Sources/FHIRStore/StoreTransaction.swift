@@ -27,10 +27,10 @@ public struct StoreTransaction: Sendable {
     public func readForUpdate(_ type: String, _ ids: [String]) async throws -> [String: StoredResource] {
         try repository.checkType(type)
         guard !ids.isEmpty else { return [:] }
-        var sql: SQLQueryString = "SELECT r.res_id, r.version_id, r.last_updated, r.compartment, r.content FROM resources r WHERE r.res_type = \(bind: type) AND r.deleted = 0 AND r.res_id IN (\(binds: ids))"
+        var sql: SQLQueryString = "SELECT r.seq, r.res_id, r.version_id, r.last_updated, r.compartment, r.content FROM resources r WHERE r.res_type = \(bind: type) AND r.deleted = 0 AND r.res_id IN (\(binds: ids))"
         if let access = AccessScope.current.filterCondition(type) { sql = sql + " AND " + access }
         if repository.database.kind == .postgres { sql = sql + " FOR UPDATE" }
-        return Dictionary(try await rows(sql, type: type).map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
+        return Dictionary(try await rows(sql, type: type, locked: true).map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
     }
 
     /// Ids of the current resources of `type` matching a search query string (`patient=Patient/1&status=active`).
@@ -45,7 +45,7 @@ public struct StoreTransaction: Sendable {
         var request = try SearchRequest(type: type, parameters: SearchRequest.parseQuery(query))
         request.count = SearchRequest.maxCount
         let (condition, _) = try repository.whereClause(request)
-        return try await rows("SELECT r.res_id, r.version_id, r.last_updated, r.compartment, r.content FROM resources r WHERE " + condition + " ORDER BY r.res_id", type: type)
+        return try await rows("SELECT r.seq, r.res_id, r.version_id, r.last_updated, r.compartment, r.content FROM resources r WHERE " + condition + " ORDER BY r.res_id", type: type)
     }
 
     /// A page of current resources of `type` in id order after `after`, that meet `condition` (an SQL condition on
@@ -54,21 +54,25 @@ public struct StoreTransaction: Sendable {
     /// ends, as `readForUpdate` locks them.
     public func scan(_ type: String, after: String?, limit: Int, condition: SQLQueryString? = nil, forUpdate: Bool = false) async throws -> [StoredResource] {
         try repository.checkType(type)
-        var sql: SQLQueryString = "SELECT r.res_id, r.version_id, r.last_updated, r.compartment, r.content FROM resources r WHERE r.res_type = \(bind: type) AND r.deleted = 0"
+        var sql: SQLQueryString = "SELECT r.seq, r.res_id, r.version_id, r.last_updated, r.compartment, r.content FROM resources r WHERE r.res_type = \(bind: type) AND r.deleted = 0"
         if let after { sql = sql + " AND r.res_id > \(bind: after)" }
         if let condition { sql = sql + " AND (" + condition + ")" }
         if let access = AccessScope.current.filterCondition(type) { sql = sql + " AND " + access }
         let lock: SQLQueryString = forUpdate && repository.database.kind == .postgres ? " FOR UPDATE" : ""
-        return try await rows(sql + " ORDER BY r.res_id LIMIT \(literal: limit)" + lock, type: type)
+        return try await rows(sql + " ORDER BY r.res_id LIMIT \(literal: limit)" + lock, type: type, locked: forUpdate)
     }
 
-    private func rows(_ query: SQLQueryString, type: String) async throws -> [StoredResource] {
+    /// `locked`: the rows were read for update, so a write may be based on them (`Write.basedOn`).
+    private func rows(_ query: SQLQueryString, type: String, locked: Bool = false) async throws -> [StoredResource] {
         try await sql.raw(query).all().map { row in
             let id = try row.decode(column: "res_id", as: String.self)
-            AccessTrace.add(try row.decode(column: "compartment", as: String?.self))
-            return StoredResource(type: type, id: id, versionId: try row.decode(column: "version_id", as: Int.self),
-                                  lastUpdated: try row.decode(column: "last_updated", as: String.self), deleted: false,
-                                  json: try JSONParser.parse(try row.decode(column: "content", as: String.self)))
+            let compartment = try row.decode(column: "compartment", as: String?.self)
+            AccessTrace.add(compartment)
+            var stored = StoredResource(type: type, id: id, versionId: try row.decode(column: "version_id", as: Int.self),
+                                        lastUpdated: try row.decode(column: "last_updated", as: String.self), deleted: false,
+                                        json: try JSONParser.parse(try row.decode(column: "content", as: String.self)))
+            if locked { stored.row = (try row.decode(column: "seq", as: Int64.self), compartment) }
+            return stored
         }
     }
 
@@ -77,22 +81,41 @@ public struct StoreTransaction: Sendable {
         public var type: String
         public var id: String?
         public var resource: JSON
+        /// The current version this transaction read locked (`scan(forUpdate: true)`, `readForUpdate`) that
+        /// `resource` replaces: the store then does not read and parse it again.
+        public var basedOn: StoredResource?
         public init(_ type: String, id: String? = nil, _ resource: JSON) {
             self.type = type
             self.id = id
             self.resource = resource
         }
+        /// A new version of `current`, which this transaction read locked.
+        public init(updating current: StoredResource, _ resource: JSON) {
+            self.init(current.type, id: current.id, resource)
+            basedOn = current
+        }
     }
 
     /// Writes many resources with a few multi-row statements; returns them as stored, in order.
-    public func write(_ writes: [Write]) async throws -> [StoredResource] {
+    ///
+    /// `trusted` skips the schema validation and the reference checks, for the bulk jobs of a service that builds
+    /// the resources itself from resources it read in this transaction (the automatic attachment's episodes);
+    /// the same builders are validated where the service writes one at a time.
+    public func write(_ writes: [Write], trusted: Bool = false) async throws -> [StoredResource] {
         var pending: [Repository.PendingWrite] = []
         for (i, w) in writes.enumerated() {
-            try repository.validate(w.resource, type: w.type)
-            pending.append(Repository.PendingWrite(type: w.type, id: w.id ?? Repository.newId(), resource: w.resource,
-                                                   knownNew: w.id == nil, skipUnchanged: w.id != nil, location: "\(w.type)[\(i)]"))
+            if !trusted { try repository.validate(w.resource, type: w.type) }
+            var p = Repository.PendingWrite(type: w.type, id: w.id ?? Repository.newId(), resource: w.resource,
+                                            knownNew: w.id == nil, skipUnchanged: w.id != nil, location: "\(w.type)[\(i)]")
+            if let base = w.basedOn, base.type == w.type, base.id == w.id, let row = base.row {
+                p.current = Repository.CurrentRow(seq: row.seq, version: base.versionId, deleted: false,
+                                                  compartment: row.compartment, content: "", json: base.json)
+            }
+            pending.append(p)
         }
-        try await repository.checkReferences(sql, writes.enumerated().map { ($0.element.resource, "\($0.element.type)[\($0.offset)]") })
+        if !trusted {
+            try await repository.checkReferences(sql, writes.enumerated().map { ($0.element.resource, "\($0.element.type)[\($0.offset)]") })
+        }
         return try await repository.writeVersions(sql, pending).map(\.resource)
     }
 

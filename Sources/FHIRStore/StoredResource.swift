@@ -8,6 +8,9 @@ public struct StoredResource: Sendable {
     public var lastUpdated: String
     public var deleted: Bool
     public var json: JSON
+    /// The row this version was read from, when it was read locked for update in a transaction
+    /// (`StoreTransaction.scan(forUpdate:)`, `readForUpdate`): a write based on it need not read it again.
+    var row: (seq: Int64, compartment: String?)? = nil
 
     /// The weak ETag of this version, `W/"3"`.
     public var etag: String { "W/\"\(versionId)\"" }

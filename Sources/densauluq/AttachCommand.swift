@@ -16,6 +16,7 @@ struct AttachCommand: AsyncParsableCommand {
             discussion: "From the geolocation of their home address; people without coordinates or without an organisation with room are counted and left. Each person attached gets an audit entry.")
         @OptionGroup var db: DatabaseOptions
         @Option(help: "People per transaction.") var batch = 1000
+        @Option(help: "Batches in flight at once (default: one on SQLite, one per processor and at least two on PostgreSQL).") var workers: Int?
 
         func run() async throws {
             var logger = Logger(label: "densauluq.attach")
@@ -26,7 +27,7 @@ struct AttachCommand: AsyncParsableCommand {
                 let service = AttachmentService(repository: Repository(database: database, logger: logger))
                 let trace = AccessTrace()
                 let report = try await AccessTrace.$current.withValue(trace) {
-                    try await service.autoAssign(batchSize: batch) { r in
+                    try await service.autoAssign(batchSize: batch, workers: workers) { r in
                         FileHandle.standardError.write(Data("\r  \(r.attached) attached".utf8))
                     }
                 }

@@ -83,6 +83,39 @@ import Testing
             #expect(one.resource.versionId == 3)
             #expect(ids(try await search(repo, "Patient", "family=Single")) == [ids20[1]])
             #expect(try await Self.indexRows(repo, ids20, param: "family") == 20)
+            // An element removed takes its rows with it; the others stay.
+            _ = try await repo.update(type: "Patient", id: ids20[3], resource: {
+                var o = second[3].json.objectValue ?? JSONObject()
+                o["telecom"] = nil
+                return .object(o)
+            }())
+            #expect(ids(try await search(repo, "Patient", "telecom=%2B77000003")).isEmpty)
+            #expect(try await Self.indexRows(repo, ids20, param: "telecom") == 19)
+            #expect(try await Self.indexRows(repo, ids20, param: "family") == 20)
+        }
+    }
+
+    @Test(arguments: TestDatabase.available)
+    func anUpdateThatMovesAResourceToAnotherPatientReindexesIt(_ db: TestDatabase) async throws {
+        try await db.withRepository { repo in
+            let a = try await repo.create(type: "Patient", resource: patient(family: "A", birthDate: "1980-01-01")).resource.id
+            let b = try await repo.create(type: "Patient", resource: patient(family: "B", birthDate: "1980-01-02")).resource.id
+            func observation(_ subject: String, _ code: String) -> JSON {
+                ["resourceType": "Observation", "status": "final", "code": ["coding": [["system": "http://loinc.org", "code": .string(code)]]],
+                 "subject": ["reference": .string("Patient/\(subject)")]]
+            }
+            let o = try await repo.create(type: "Observation", resource: observation(a, "8867-4")).resource.id
+            // Only the subject changes: the compartment moves from A to B, so every row is rewritten.
+            _ = try await repo.update(type: "Observation", id: o, resource: {
+                var json = observation(b, "8867-4").objectValue ?? JSONObject(); json["id"] = .string(o); return .object(json)
+            }())
+            #expect(ids(try await search(repo, "Observation", "subject=Patient/\(a)")).isEmpty)
+            #expect(ids(try await search(repo, "Observation", "subject=Patient/\(b)&code=8867-4")) == [o])
+            let compartments = try await repo.database.read { sql in
+                try await sql.raw("SELECT DISTINCT t.compartment FROM sp_token t JOIN resources r ON r.seq = t.seq WHERE r.res_id = \(bind: o)").all()
+                    .map { try $0.decode(column: "compartment", as: String?.self) }
+            }
+            #expect(compartments == [b])
         }
     }
 }

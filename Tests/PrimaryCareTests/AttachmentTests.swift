@@ -2,7 +2,7 @@ import DatabaseTesting
 import FHIRJSON
 import FHIRStore
 import Foundation
-import PrimaryCare
+@testable import PrimaryCare
 import Testing
 
 @Suite struct AttachmentTests {
@@ -154,6 +154,86 @@ import Testing
             #expect(again.attached == 0 && again.noCoordinates == 1)
             // An automatic assignment was nobody's choice: the person may choose another organisation at once.
             #expect(try await service.attach(patient: "p1", organization: "phc-far", on: "2026-05-03").organization == "phc-far")
+        }
+    }
+
+    @Test(arguments: TestDatabase.available)
+    func autoAssignmentWithSeveralWorkersSharesOneMap(_ db: TestDatabase) async throws {
+        try await db.withRepository { repo in
+            try await PrimaryCareWorld.load(repo)
+            let service = AttachmentService(repository: repo)
+            // Three workers on ranges of three or four people, one person per batch: they plan on one map, so
+            // the areas fill exactly as one worker fills them.
+            let report = try await service.autoAssign(on: "2026-05-01", batchSize: 1, workers: 3)
+            #expect(report.attached == 8 && report.noCoordinates == 1 && report.noRoom == 0)
+            for (area, count) in [("a-gp", 2), ("b-gp", 3), ("a-ped", 1), ("far-gp", 2)] {
+                #expect(try await PrimaryCareWorld.attachedTo(repo, area: area) == count, "area \(area)")
+            }
+            try await Self.expectConsistent(repo, service, ["p1", "p2", "p3", "p4", "p5", "p6", "c1", "astana"])
+        }
+    }
+
+    @Test(arguments: TestDatabase.available)
+    func autoAssignmentRacingCitizensKeepsCapacities(_ db: TestDatabase) async throws {
+        try await db.withRepository { repo in
+            try await PrimaryCareWorld.load(repo)
+            let service = AttachmentService(repository: repo)
+            // Citizens take B's three places while two workers assign everyone: whoever commits first wins a
+            // place; a batch that meets a place taken meanwhile is rolled back and planned again.
+            let results = try await withThrowingTaskGroup(of: Int?.self) { group in
+                group.addTask { _ = try await service.autoAssign(on: "2026-05-01", batchSize: 1, workers: 2); return nil }
+                for i in [1, 3, 5] {
+                    group.addTask {
+                        do { try await service.attach(patient: "p\(i)", organization: "phc-b", area: "b-gp", on: "2026-05-01"); return nil }
+                        catch let e as FHIRError { return e.status }
+                    }
+                }
+                var out: [Int?] = []
+                for try await r in group { out.append(r) }
+                return out
+            }
+            #expect(results.allSatisfy { $0 == nil || $0 == 409 })
+            #expect(try await PrimaryCareWorld.attachedTo(repo, area: "a-gp") <= 2)
+            #expect(try await PrimaryCareWorld.attachedTo(repo, area: "b-gp") <= 3)
+            #expect(try await PrimaryCareWorld.attachedTo(repo, area: "a-ped") <= 1)
+            try await Self.expectConsistent(repo, service, ["p1", "p2", "p3", "p4", "p5", "p6", "c1", "astana"])
+        }
+    }
+
+    @Test(arguments: TestDatabase.available)
+    func aBatchMeetingAnAreaFilledMeanwhileIsPlannedAgain(_ db: TestDatabase) async throws {
+        try await db.withRepository { repo in
+            try await PrimaryCareWorld.load(repo)
+            let service = AttachmentService(repository: repo)
+            let map = try await repo.serviceTransaction { tx in try await CareMap.load(tx) }
+            let planner = AutoAssignPlanner(map: map, repository: repo)
+            // After the map was loaded, p5 and p6 take A's two GP places themselves.
+            for p in ["p5", "p6"] { _ = try await service.attach(patient: p, organization: "phc-a", area: "a-gp", on: "2026-05-01") }
+            // The batch p1…p4 plans p1 and p2 into A from the stale map, finds A full in the database, rolls back
+            // and plans again: B's three places, then Astana.
+            let last = try await AttachmentService.assignBatch(planner: planner, after: "nowhere", upTo: "p4", limit: 10, date: "2026-05-01")
+            #expect(last == "p4")
+            #expect(await planner.report.attached == 4)
+            #expect(try await PrimaryCareWorld.attachedTo(repo, area: "a-gp") == 2)
+            #expect(try await PrimaryCareWorld.attachedTo(repo, area: "b-gp") == 3)
+            #expect(try await PrimaryCareWorld.attachedTo(repo, area: "far-gp") == 1)
+            // Nothing of the rolled-back attempt remains: one episode each.
+            for p in ["p1", "p2", "p3", "p4"] { #expect(try await PrimaryCareWorld.episodes(repo, p).count == 1, "\(p)") }
+            try await Self.expectConsistent(repo, service, ["p1", "p2", "p3", "p4", "p5", "p6"])
+        }
+    }
+
+    /// Each person is attached once, with one active episode of the same organisation, and the Patient names it
+    /// as general practitioner.
+    static func expectConsistent(_ repo: Repository, _ service: AttachmentService, _ people: [String]) async throws {
+        for id in people {
+            #expect(try await PrimaryCareWorld.rows(repo, id) == 1, "\(id) attached once")
+            guard let current = try await service.current(patient: id) else { continue }
+            let active = try await PrimaryCareWorld.episodes(repo, id).filter { $0.status == "active" }
+            #expect(active.map(\.organization) == ["Organization/\(current.organization)"], "\(id)")
+            let patient = try await repo.read(type: "Patient", id: id)
+            #expect(patient.json["generalPractitioner"]?[0]?["reference"]?.stringValue == "Organization/\(current.organization)", "\(id)")
+            #expect(patient.versionId >= 2)
         }
     }
 

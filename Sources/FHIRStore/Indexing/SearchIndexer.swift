@@ -5,10 +5,17 @@ import FHIRJSON
 public enum SearchIndexer {
     /// Every index entry for `resource` of type `type`.
     public static func entries(for resource: JSON, type: String) -> [IndexEntry] {
+        entries(for: resource, type: type, touching: nil)
+    }
+
+    /// The entries of the parameters that read any of the top-level `elements` (or the whole resource); all
+    /// parameters when `elements` is nil. An update indexes only what its changed elements can change.
+    public static func entries(for resource: JSON, type: String, touching elements: Set<String>?) -> [IndexEntry] {
         var out: [IndexEntry] = []
         for (code, param) in SearchParameters.forType(type) {
             if code == "_id" || code == "_lastUpdated" { continue }   // columns of `resources`
             for path in param.paths {
+                if let elements, let first = path.steps.first, !elements.contains(first) { continue }
                 var nodes: [JSON] = []
                 collect(resource, path.steps[...], into: &nodes)
                 for node in nodes {
@@ -16,6 +23,24 @@ public enum SearchIndexer {
                 }
             }
         }
+        return out
+    }
+
+    /// Whether any of the parameters `codes` of `type` reads one of the top-level `elements` (or the whole resource).
+    public static func reads(_ type: String, params codes: [String], anyOf elements: Set<String>) -> Bool {
+        let all = SearchParameters.forType(type)
+        return codes.contains { code in
+            all[code]?.paths.contains { path in path.steps.first.map(elements.contains) ?? true } ?? false
+        }
+    }
+
+    /// The top-level elements whose values differ between two versions of a resource (all of them when either
+    /// is not an object).
+    public static func changedElements(_ a: JSON, _ b: JSON) -> Set<String>? {
+        guard case .object(let x) = a, case .object(let y) = b else { return nil }
+        var out = Set<String>()
+        for m in x where y[m.key] != m.value { out.insert(m.key) }
+        for m in y where x[m.key] == nil { out.insert(m.key) }
         return out
     }
 

@@ -1,4 +1,5 @@
 import FHIRJSON
+import FHIRDefinitions
 import SQLKit
 
 /// The one place where resource versions, history and search index rows are written.
@@ -9,6 +10,8 @@ extension Repository {
         var deleted: Bool
         var compartment: String?
         var content: String
+        /// The content already parsed, when the caller has it.
+        var json: JSON? = nil
     }
 
     /// The current row of a resource, locked for update on PostgreSQL.
@@ -36,6 +39,8 @@ extension Repository {
         var skipUnchanged = true
         /// Where the resource is in the request (`Bundle.entry[3].resource`), for errors.
         var location: String?
+        /// The current row, when the caller read it locked in this transaction.
+        var current: CurrentRow? = nil
     }
 
     /// Writes a new version of `type/id` with `resource` as content (create or update).
@@ -63,7 +68,8 @@ extension Repository {
                 for k in writes.indices { writes[k].resource = Self.withSource(writes[k].resource, owner) }
             }
         }
-        let current = try await currentRows(db, writes.filter { !$0.knownNew })
+        var current = try await currentRows(db, writes.filter { !$0.knownNew && $0.current == nil })
+        for w in writes { if let row = w.current { current[w.type + "/" + w.id] = row } }
         if !scope.isUnrestricted {
             try await checkExisting(db, scope, writes.compactMap { w in current[w.type + "/" + w.id].map { (w, $0) } })
         }
@@ -76,7 +82,7 @@ extension Repository {
             if let expected = w.expectedVersion, existing?.version != expected {
                 throw FHIRError(412, "conflict", "Version conflict: \(w.type)/\(w.id) is at version \(existing.map { String($0.version) } ?? "none"), the request expected \(expected)")
             }
-            let old = existing.flatMap { $0.deleted ? nil : try? JSONParser.parse($0.content) }
+            let old = existing.flatMap { $0.deleted ? nil : ($0.json ?? (try? JSONParser.parse($0.content))) }
             if w.skipUnchanged, let existing, let old,
                Self.contentIgnoringVersion(old) == Self.contentIgnoringVersion(Self.stamp(w.resource, id: w.id, version: 0, lastUpdated: "")) {
                 outcomes[i] = WriteOutcome(resource: Self.storedResource(type: w.type, id: w.id, json: old, deleted: false, version: existing.version), created: false, unchanged: true)
@@ -84,10 +90,21 @@ extension Repository {
             }
             let version = (existing?.version ?? 0) + 1
             let stamped = Self.stamp(w.resource, id: w.id, version: version, lastUpdated: lastUpdated)
-            let entries = SearchIndexer.entries(for: stamped, type: w.type)
-            let compartment = SearchIndexer.compartment(of: stamped, type: w.type, id: w.id, entries: entries)
-            // An update in the same compartment rewrites only the index rows of the parameters whose values changed.
-            let oldEntries = old.flatMap { existing?.compartment == compartment ? SearchIndexer.entries(for: $0, type: w.type) : nil }
+            var entries: [IndexEntry]
+            var compartment: String?
+            var oldEntries: [IndexEntry]?
+            if let existing, let old, let changed = SearchIndexer.changedElements(old, stamped),
+               w.type == "Patient" || !SearchIndexer.reads(w.type, params: PatientCompartment.parameters(for: w.type), anyOf: changed) {
+                // An update that stays in its compartment indexes, old and new, only the parameters that read a
+                // changed element, and rewrites the rows of those whose values changed.
+                compartment = w.type == "Patient" ? w.id : existing.compartment
+                entries = SearchIndexer.entries(for: stamped, type: w.type, touching: changed)
+                oldEntries = SearchIndexer.entries(for: old, type: w.type, touching: changed)
+            } else {
+                entries = SearchIndexer.entries(for: stamped, type: w.type)
+                compartment = SearchIndexer.compartment(of: stamped, type: w.type, id: w.id, entries: entries)
+                oldEntries = old.flatMap { existing?.compartment == compartment ? SearchIndexer.entries(for: $0, type: w.type) : nil }
+            }
             prepared.append(Prepared(index: i, write: w, version: version, content: stamped.serialized(), json: stamped, entries: entries,
                                      oldEntries: oldEntries, compartment: compartment, existing: existing))
         }
