@@ -26,6 +26,13 @@ public actor AuditLog {
         self.flushInterval = flushInterval
     }
 
+    /// Queues entries, e.g. one per patient a batch job touched; they are written within `flushInterval`.
+    public func record(contentsOf entries: [AuditEntry]) {
+        guard let last = entries.last else { return }
+        buffer.append(contentsOf: entries.dropLast())
+        record(last)
+    }
+
     /// Queues an entry; it is written within `flushInterval`.
     public func record(_ entry: AuditEntry) {
         buffer.append(entry)
@@ -92,21 +99,16 @@ public actor AuditLog {
             }
             var previous = try await db.raw("SELECT hash FROM audit_log ORDER BY seq DESC LIMIT 1").all().first?
                 .decode(column: "hash", as: String.self) ?? AuditChain.genesis
-            var rows: [SQLQueryString] = []
+            var rows: [[BulkValue]] = []
+            rows.reserveCapacity(entries.count)
             for e in entries {
                 let hash = AuditChain.hash(previous: previous, entry: e)
-                rows.append("""
-                    (\(bind: e.recorded), \(bind: e.actor), \(bind: e.role), \(bind: e.organization), \(bind: e.patient), \(bind: e.action),
-                     \(bind: e.target), \(bind: e.outcome), \(bind: e.source), \(bind: e.purpose), \(bind: previous), \(bind: hash))
-                    """)
+                rows.append([.text(e.recorded), .text(e.actor), .text(e.role), .text(e.organization), .text(e.patient), .text(e.action),
+                             .text(e.target), .integer(e.outcome), .text(e.source), .text(e.purpose), .text(previous), .text(hash)])
                 previous = hash
             }
-            for start in stride(from: 0, to: rows.count, by: 200) {
-                let chunk = rows[start..<min(start + 200, rows.count)]
-                try await db.raw("""
-                    INSERT INTO audit_log (recorded, actor, role, organization, patient, action, target, outcome, source, purpose, prev_hash, hash) VALUES
-                    """ + Array(chunk).joined(separator: ", ")).run()
-            }
+            try await bulkInsert(db, into: "audit_log", columns: ["recorded", "actor", "role", "organization", "patient", "action",
+                                                                 "target", "outcome", "source", "purpose", "prev_hash", "hash"], rows: rows)
         }
     }
 

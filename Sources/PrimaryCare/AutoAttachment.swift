@@ -165,14 +165,10 @@ extension AttachmentService {
         return outcome
     }
 
-    /// Records many current attachments with multi-row statements.
+    /// Records many current attachments at once.
     static func record(_ db: any SQLDatabase, _ rows: [Attachment]) async throws {
-        for chunk in stride(from: 0, to: rows.count, by: 200).map({ Array(rows[$0..<min($0 + 200, rows.count)]) }) {
-            var values: [SQLQueryString] = []
-            for a in chunk { values.append("(\(bind: a.patient), \(bind: a.organization), \(bind: a.area), \(bind: a.episode), \(bind: a.since))") }
-            try await db.raw("INSERT INTO attachments (patient, organization, area, episode, since) VALUES "
-                             + values.joined(separator: ", ")).run()
-        }
+        try await bulkInsert(db, into: "attachments", columns: ["patient", "organization", "area", "episode", "since"],
+                             rows: rows.map { [.text($0.patient), .text($0.organization), .text($0.area), .text($0.episode), .text($0.since)] })
     }
 
     /// Home coordinates: the geolocation extension of the home address (else the first address that has one).

@@ -33,9 +33,12 @@ struct AttachCommand: AsyncParsableCommand {
                 }
                 FileHandle.standardError.write(Data("\n".utf8))
                 let now = Instant.now().iso
-                for patient in trace.patients {
-                    await audit.record(AuditEntry(recorded: now, actor: "cli", role: "system-admin", patient: patient,
-                                            action: "$auto-attach", target: "$auto-attach", outcome: 200, source: "densauluq attach auto"))
+                let patients = trace.patients
+                for start in stride(from: 0, to: patients.count, by: 20_000) {
+                    await audit.record(contentsOf: patients[start..<min(start + 20_000, patients.count)].map { patient in
+                        AuditEntry(recorded: now, actor: "cli", role: "system-admin", patient: patient,
+                                   action: "$auto-attach", target: "$auto-attach", outcome: 200, source: "densauluq attach auto")
+                    })
                 }
                 try await audit.shutdown()
                 await database.shutdown()
