@@ -14,6 +14,7 @@ public final class TokenService: Sendable {
     public let policy: Policy
     private let keys: JWTKeyCollection
     private let revocations: RevocationList
+    private let verified = VerifiedTokens()
 
     public struct Policy: Sendable {
         public var accessLifetime = 15 * 60
@@ -159,8 +160,13 @@ public final class TokenService: Sendable {
     /// Checks an access token's signature, expiry and revocation and returns its claims.
     public func verify(_ token: String) async throws -> AccessToken {
         let claims: AccessToken
-        do { claims = try await keys.verify(token, as: AccessToken.self) } catch {
-            throw IdentityError.invalidToken(Self.reason(error))
+        if let known = verified.claims(token) {
+            claims = known
+        } else {
+            do { claims = try await keys.verify(token, as: AccessToken.self) } catch {
+                throw IdentityError.invalidToken(Self.reason(error))
+            }
+            verified.remember(token, claims)
         }
         if try await revocations.isRevoked(claims.jti.value) { throw IdentityError.invalidToken("the token was revoked at sign-out") }
         return claims

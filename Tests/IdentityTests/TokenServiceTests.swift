@@ -59,11 +59,26 @@ import Testing
             await #expect(throws: IdentityError.self) { _ = try await tokens.refresh(pair.refreshToken) }
             await #expect(throws: IdentityError.self) { _ = try await tokens.refresh(second.refreshToken) }
 
-            // Sign-out revokes the access token at once.
+            // Sign-out revokes the access token at once, also one verified (and remembered) before.
             let third = try await tokens.signIn(username: "dr.kim", password: "correct horse")
+            #expect(try await tokens.verify(third.accessToken).jti == (try await tokens.verify(third.accessToken)).jti)
             try await tokens.signOut(refreshToken: third.refreshToken, accessToken: third.accessToken)
             await #expect(throws: IdentityError.self) { _ = try await tokens.verify(third.accessToken) }
             await #expect(throws: IdentityError.self) { _ = try await tokens.refresh(third.refreshToken) }
+        }
+    }
+
+    @Test(arguments: TestDatabase.available)
+    func aRememberedTokenStillExpires(_ db: TestDatabase) async throws {
+        try await db.withRepository { repo in
+            var policy = TokenService.Policy()
+            policy.accessLifetime = 1
+            let (accounts, tokens) = try await Self.services(repo, policy: policy)
+            _ = try await accounts.add(NewAccount(username: "dr.kim", password: "correct horse", role: .clinician, organization: "org-1"))
+            let token = try await tokens.signIn(username: "dr.kim", password: "correct horse").accessToken
+            #expect(try await tokens.verify(token).role == "clinician")
+            try await Task.sleep(for: .milliseconds(2100))
+            await #expect(throws: IdentityError.self) { _ = try await tokens.verify(token) }
         }
     }
 
