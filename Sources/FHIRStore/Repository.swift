@@ -72,7 +72,7 @@ public final class Repository: Sendable {
 
     // MARK: - Identity and meta
 
-    static func newId() -> String { UUID().uuidString.lowercased() }
+    static func newId() -> String { ResourceId.make() }
 
     /// Puts `id` and `meta` (versionId, lastUpdated) on a resource, keeping `resourceType`, `id`, `meta` first.
     static func stamp(_ resource: JSON, id: String, version: Int, lastUpdated: String) -> JSON {
