@@ -116,6 +116,13 @@ extension AttachmentService {
         // attached meanwhile: a concurrent $attach either committed before (and is seen here) or waits for this
         // batch and then sees its attachment. $attach takes its person's row lock before any area lock, as this
         // does, so neither waits on the other in a cycle.
+        if planner.repository.database.kind == .postgres {
+            // The planner's statistics of `attachments` are those from before the run, often of an empty table, so
+            // it would sort the whole (meanwhile growing) table for a merge anti-join in every batch; a probe of
+            // its primary key per person is what this scan needs.
+            try await tx.sql.raw("SET LOCAL enable_mergejoin = off").run()
+            try await tx.sql.raw("SET LOCAL enable_hashjoin = off").run()
+        }
         let people = try await tx.scan("Patient", after: after, limit: limit, condition: condition, forUpdate: true)
         var outcome = BatchOutcome(last: people.last?.id)
         guard !people.isEmpty else { return outcome }
