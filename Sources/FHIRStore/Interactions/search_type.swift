@@ -36,10 +36,12 @@ extension Repository {
         var conditions: [SQLQueryString] = request.criteria.contains(where: SearchSQL.restrictsType)
             ? ["r.deleted = 0"] : ["r.res_type = \(bind: request.type)", "r.deleted = 0"]
         var issues: [OutcomeIssue] = request.problems
+        var criteria: [SearchSQL.Condition] = []
         for c in request.criteria {
-            do throws(FHIRError) { conditions.append(try builder.condition(c)) } catch { issues += error.issues }
+            do throws(FHIRError) { criteria.append(try builder.criterion(c)) } catch { issues += error.issues }
         }
         if !issues.isEmpty { throw FHIRError(status: 400, issues: issues) }
+        conditions += builder.conditions(criteria)
         let scope = AccessScope.current
         if let access = try scope.readCondition(request.type) { conditions.append(access) }
         if scope.searchNeedsPatient, AccessScope.isPatientData(request.type),
