@@ -72,12 +72,13 @@ import Testing
     func aRememberedTokenStillExpires(_ db: TestDatabase) async throws {
         try await db.withRepository { repo in
             var policy = TokenService.Policy()
-            policy.accessLifetime = 1
+            // Seconds, as the JWT carries them (whole seconds): long enough to verify once on a loaded machine.
+            policy.accessLifetime = 5
             let (accounts, tokens) = try await Self.services(repo, policy: policy)
             _ = try await accounts.add(NewAccount(username: "dr.kim", password: "correct horse", role: .clinician, organization: "org-1"))
             let token = try await tokens.signIn(username: "dr.kim", password: "correct horse").accessToken
             #expect(try await tokens.verify(token).role == "clinician")
-            try await Task.sleep(for: .milliseconds(2100))
+            try await Task.sleep(for: .milliseconds(6500))
             await #expect(throws: IdentityError.self) { _ = try await tokens.verify(token) }
         }
     }
