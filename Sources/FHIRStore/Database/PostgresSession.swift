@@ -9,6 +9,9 @@ import SQLKit
 struct PostgresSession: SQLDatabase {
     let base: any SQLDatabase
     let connection: PostgresConnection
+    /// Whether queries run as named prepared statements (`PreparedStatements`): only for key lookups outside a
+    /// transaction (`Database.read(prepared:)`).
+    var prepared = false
 
     var logger: Logger { base.logger }
     var eventLoop: any EventLoop { base.eventLoop }
@@ -21,6 +24,17 @@ struct PostgresSession: SQLDatabase {
     }
 
     func execute(sql query: any SQLExpression, _ onRow: @escaping @Sendable (any SQLRow) -> ()) async throws {
+        if prepared {
+            let (sql, binds) = base.serialize(query)
+            do {
+                if try await PreparedStatements.execute(connection, sql: sql, binds: binds, logger: logger, onRow: onRow) { return }
+            } catch {
+                // PostgresNIO keeps a failed preparation's error for the statement's name on its connection, so a
+                // connection that saw an error is not reused.
+                try? await connection.close()
+                throw error
+            }
+        }
         try await base.execute(sql: query, onRow)
     }
 
