@@ -43,6 +43,39 @@ import Testing
         }
     }
 
+    @Test(arguments: TestDatabase.available)
+    func lookupsByIdentifierArePreparedAndAnswerAsBefore(_ db: TestDatabase) async throws {
+        try await db.withRepository { repo in
+            let written = try await repo.transaction { tx in
+                try await tx.write((0..<7).map { i in
+                    .init("Patient", patient(family: "Keyed\(i)", extra: #","identifier":[{"system":"urn:test:mrn","value":"MRN-\#(i)"}]"#))
+                })
+            }
+            for round in 0..<2 {
+                for (i, p) in written.enumerated() {
+                    #expect(ids(try await search(repo, "Patient", "identifier=urn:test:mrn%7CMRN-\(i)")) == [p.id], "round \(round)")
+                    #expect(ids(try await search(repo, "Patient", "identifier=urn:test:mrn%7CMRN-\(i)&_id=\(p.id)")) == [p.id])
+                }
+                #expect(ids(try await search(repo, "Patient", "identifier=urn:test:mrn%7CMRN-none")).isEmpty)
+            }
+        }
+    }
+
+    @Test func onlyLookupsByKeyArePlannedOnce() throws {
+        func lookup(_ query: String) throws -> Bool {
+            try SearchRequest(type: "Patient", parameters: SearchRequest.parseQuery(query)).isKeyLookup
+        }
+        #expect(try lookup("identifier=urn:test:mrn%7C1"))
+        #expect(try lookup("_id=abc&identifier=x"))
+        #expect(try !lookup("identifier=a,b"))
+        #expect(try !lookup("identifier:not=a"))
+        #expect(try !lookup("identifier=a&_sort=birthdate"))
+        #expect(try !lookup("identifier=a&family=b"))
+        #expect(try !lookup("identifier=a&_revinclude=Observation:subject"))
+        #expect(try !lookup("family=b"))
+        #expect(try !lookup(""))
+    }
+
     @Test(arguments: Self.postgres)
     func aFailedStatementDoesNotPoisonTheConnection(_ db: TestDatabase) async throws {
         try await db.withRepository { repo in
