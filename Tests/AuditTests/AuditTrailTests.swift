@@ -32,6 +32,32 @@ import Testing
     }
 
     @Test(arguments: TestDatabase.available)
+    func entriesFromManyRequestsAtOnceAllReachTheChain(_ db: TestDatabase) async throws {
+        try await db.withRepository { repo in
+            // Many tasks record while full batches are being written.
+            let log = AuditLog(database: repo.database, batchSize: 16, flushInterval: .milliseconds(5))
+            await withTaskGroup(of: Void.self) { group in
+                for t in 0..<8 {
+                    group.addTask { for i in 0..<100 { await log.record(Self.entry(t * 1000 + i)) } }
+                }
+            }
+            try await log.shutdown()
+            let report = try await AuditVerifier.verify(repo.database)
+            #expect(report.rows == 800 && report.broken == nil)
+            // Fewer entries than a batch are written by the timer, without a flush.
+            let quiet = AuditLog(database: repo.database, batchSize: 1000, flushInterval: .milliseconds(20))
+            await quiet.record(Self.entry(9999))
+            var rows = 0
+            for _ in 0..<250 where rows < 801 {
+                try await Task.sleep(for: .milliseconds(20))
+                rows = try await AuditVerifier.verify(repo.database).rows
+            }
+            #expect(rows == 801)
+            try await quiet.shutdown()
+        }
+    }
+
+    @Test(arguments: TestDatabase.available)
     func theDatabaseRefusesToChangeOrRemoveAuditRows(_ db: TestDatabase) async throws {
         try await db.withRepository { repo in
             try await Self.writeTen(repo)
