@@ -146,17 +146,23 @@ def sign_in(driver, username, password=DEMO_PASSWORD, lang="ru", shot=None):
 def wait_text(driver, css, text, timeout=30):
     """Waits until the element `css` of the page shown says `text` (after a form posts, the old page is still
     there for a moment); returns that element's text."""
-    from selenium.common.exceptions import StaleElementReferenceException
-    from selenium.webdriver.common.by import By
+    from selenium.common.exceptions import WebDriverException
     from selenium.webdriver.support.ui import WebDriverWait
+
+    def texts(d):
+        # One script reads every matching element's text at once: finding elements and then asking each for its
+        # text races with the navigation a form's post starts (Chrome answers "stale element" or "node does not
+        # belong to the document" when the page is replaced between the two calls).
+        return d.execute_script(
+            "return Array.from(document.querySelectorAll(arguments[0]), e => e.innerText.trim());", css) or []
 
     def said(d):
         try:
-            return any(text in e.text for e in d.find_elements(By.CSS_SELECTOR, css))
-        except StaleElementReferenceException:
-            return False
+            return any(text in t for t in texts(d))
+        except WebDriverException:
+            return False  # the page is being replaced; ask again
     WebDriverWait(driver, timeout).until(said)
-    return " ".join(e.text for e in driver.find_elements(By.CSS_SELECTOR, css))
+    return " ".join(texts(driver))
 
 
 def wait_url(driver, part, timeout=30):
