@@ -20,7 +20,7 @@ def test_a_mother_books_for_her_child_and_reads_the_record(browser):
     first = browser.find_element(By.CSS_SELECTOR, "li.slot")
     when = first.find_element(By.TAG_NAME, "strong").text
     first.find_element(By.CSS_SELECTOR, "button[value=false]").click()
-    assert "Сіз жазылдыңыз." in browser.find_element(By.CSS_SELECTOR, "[role=status]").text
+    wait_text(browser, "[role=status]", "Сіз жазылдыңыз.")
     assert when in browser.find_element(By.ID, "appointments").find_element(By.XPATH, "..").text
     browser.shot("booked-kk")
     # The booked time is no longer offered.
@@ -30,13 +30,13 @@ def test_a_mother_books_for_her_child_and_reads_the_record(browser):
     # Cancel it.
     browser.get(child_url)
     browser.find_element(By.CSS_SELECTOR, "#appointments ~ ul form button").click()
-    assert "Жазылу тоқтатылды." in browser.find_element(By.CSS_SELECTOR, "[role=status]").text
+    wait_text(browser, "[role=status]", "Жазылу тоқтатылды.")
     browser.shot("cancelled-kk")
     # A doctor at home, in Russian.
     browser.get(child_url + "&lang=ru")
     browser.find_element(By.ID, "reason").send_keys("температура 38,5")
     browser.find_element(By.CSS_SELECTOR, "#home-visit ~ form button").click()
-    assert "Вызов принят." in browser.find_element(By.CSS_SELECTOR, "[role=status]").text
+    wait_text(browser, "[role=status]", "Вызов принят.")
     assert "температура 38,5" in browser.find_element(By.ID, "home-visit").find_element(By.XPATH, "..").text
     browser.shot("home-visit-ru")
     browser.find_element(By.CSS_SELECTOR, "nav.sections a[href='/me/record']").click()

@@ -3,7 +3,7 @@ type in a paper notification — in Russian and Kazakh — and the refusals that
 import requests
 from selenium.webdriver.common.by import By
 
-from conftest import DEMO_PASSWORD, sign_in
+from conftest import DEMO_PASSWORD, sign_in, wait_text
 
 
 def test_the_epidemiologist_sees_the_outbreak_and_takes_its_task(browser):
@@ -20,7 +20,7 @@ def test_the_epidemiologist_sees_the_outbreak_and_takes_its_task(browser):
     browser.shot("dashboard-ru")
     # Kazakh, through the switcher.
     browser.find_element(By.CSS_SELECTOR, "nav.languages a[lang=kk]").click()
-    assert browser.find_element(By.TAG_NAME, "h1").text == "Эпидемиологиялық қадағалау"
+    wait_text(browser, "h1", "Эпидемиологиялық қадағалау")
     browser.shot("dashboard-kk")
     # The series page with the numbers.
     browser.find_element(By.CSS_SELECTOR, ".alarm-card .actions a").click()
@@ -28,7 +28,7 @@ def test_the_epidemiologist_sees_the_outbreak_and_takes_its_task(browser):
     browser.shot("series-kk")
     browser.back()
     browser.find_element(By.XPATH, "//button[normalize-space()='Жұмысқа алу']").click()
-    assert "Тапсырма мәртебесі өзгертілді." in browser.find_element(By.CSS_SELECTOR, "[role=status]").text
+    wait_text(browser, "[role=status]", "Тапсырма мәртебесі өзгертілді.")
     assert "орындалуда" in browser.find_element(By.CSS_SELECTOR, ".alarm-card .badge").text
     browser.shot("task-taken-kk")
 
@@ -60,7 +60,7 @@ def test_a_paper_notification_is_typed_in(browser, server):
     assert "Извещение не принято" in problems and "Диагноз (МКБ-10)" in problems
     browser.shot("notify-refused-ru")
     fill(iin, "B05.9")
-    assert "Зарегистрирован новый случай." in browser.find_element(By.CSS_SELECTOR, "[role=status]").text
+    wait_text(browser, "[role=status]", "Зарегистрирован новый случай.")
     browser.shot("notify-registered-ru")
     journal = requests.get(server["base"] + "/fhir/Condition/$journal", params={"disease": "B05"},
                            headers={"Authorization": "Bearer " + token}, timeout=30).json()
