@@ -18,13 +18,30 @@ struct DatabaseOptions: ParsableArguments {
     @Option(name: .long, help: "Database URL: postgres://user:pass@host:port/db, or a SQLite file path (default: $DENSAULUQ_DATABASE_URL or densauluq.sqlite).")
     var database: String?
 
+    @Option(name: .long, help: "Most connections open to the database at once (default: $DENSAULUQ_DATABASE_CONNECTIONS, else 4 for SQLite and 4 per core, 8 to 32, for PostgreSQL).")
+    var databaseConnections: Int?
+
+    /// The pool size asked for, if any: more connections than cores mostly add context switches on a small machine.
+    var maxConnections: Int? {
+        databaseConnections ?? ProcessInfo.processInfo.environment["DENSAULUQ_DATABASE_CONNECTIONS"].flatMap(Int.init)
+    }
+
+    func validate() throws {
+        if databaseConnections == nil, let text = ProcessInfo.processInfo.environment["DENSAULUQ_DATABASE_CONNECTIONS"], Int(text) == nil {
+            throw ValidationError("DENSAULUQ_DATABASE_CONNECTIONS must be a whole number, not '\(text)'")
+        }
+        if let n = maxConnections, n < 1 {
+            throw ValidationError("--database-connections (or DENSAULUQ_DATABASE_CONNECTIONS) must be at least 1, not \(n)")
+        }
+    }
+
     var configuration: DatabaseConfiguration {
         DatabaseConfiguration(url: database ?? ProcessInfo.processInfo.environment["DENSAULUQ_DATABASE_URL"])
     }
 
     /// Opens the database and brings its schema up to date.
     func open(logger: Logger) async throws -> Database {
-        let db = try Database(configuration, logger: logger)
+        let db = try Database(configuration, logger: logger, maxConnections: maxConnections)
         do {
             try await Migrations.run(on: db)
         } catch {

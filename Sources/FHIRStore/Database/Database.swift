@@ -22,6 +22,12 @@ public final class Database: Sendable {
     /// SQLite allows one writer; serialising writers in-process avoids busy errors and retries.
     private let writeLock = AsyncLock()
 
+    /// Connections to PostgreSQL when none are asked for: four per core, 8 to 32. Each connection is a server
+    /// process; with more busy processes than cores they only take turns, and the tail latency grows (on 2 cores,
+    /// Observation by subject and code under 32 clients: p99 97–107 ms with 16 connections, 66 ms with 8, at the
+    /// same throughput).
+    public static let defaultPostgresConnections = min(32, max(8, 4 * ProcessInfo.processInfo.activeProcessorCount))
+
     public init(_ configuration: DatabaseConfiguration, logger: Logger = Logger(label: "densauluq.db"), maxConnections: Int? = nil) throws {
         self.configuration = configuration
         self.logger = logger
@@ -53,7 +59,7 @@ public final class Database: Sendable {
             var config = try SQLPostgresConfiguration(url: url)
             config.coreConfiguration.options.connectTimeout = .seconds(10)
             let source = PostgresConnectionSource(sqlConfiguration: config)
-            let pool = ConnectionPool(source: source, maxConnections: maxConnections ?? 16, logger: logger, eventLoopGroup: group) { conn in
+            let pool = ConnectionPool(source: source, maxConnections: maxConnections ?? Self.defaultPostgresConnections, logger: logger, eventLoopGroup: group) { conn in
                 _ = try await conn.query("SET client_min_messages TO WARNING", logger: logger)
             }
             withConn = { prepared, body in
