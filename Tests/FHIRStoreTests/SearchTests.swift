@@ -121,8 +121,14 @@ import Testing
     func pagingStaysCorrectWhileOthersWrite(_ db: TestDatabase) async throws {
         try await db.withRepository { repo in
             for i in 0..<25 { _ = try await repo.create(type: "Patient", resource: patient(family: "Page\(i)")) }
+            // The total counts every match, not the page: "Page1" starts 11 names (Page1, Page10…Page19).
+            let narrow = try await search(repo, "Patient", "family=Page1&_count=2")
+            #expect(narrow["total"]?.numberLiteral == "11" && ids(narrow).count == 2)
+            #expect(try await search(repo, "Patient", "family=Page1&_count=20")["total"]?.numberLiteral == "11")
+            #expect(try await search(repo, "Patient", "family=Nobody")["total"]?.numberLiteral == "0")
             var seen: [String] = []
             var bundle = try await search(repo, "Patient", "_count=10")
+            #expect(bundle["total"]?.numberLiteral == "25")
             var pages = 0
             while true {
                 pages += 1
@@ -135,6 +141,7 @@ import Testing
                 guard let next = bundle["link"]?.arrayValue?.first(where: { $0["relation"]?.stringValue == "next" })?["url"]?.stringValue,
                       let q = next.split(separator: "?", maxSplits: 1).last else { break }
                 bundle = try await search(repo, "Patient", String(q))
+                #expect(bundle["total"]?.numberLiteral == "25")   // one deleted, one created
             }
             #expect(pages == 3)
             #expect(Set(seen).count == seen.count)   // no resource twice

@@ -76,7 +76,16 @@ extension Repository {
 
         // Page: keyset on seq for the default order (stable while others write), offset with an explicit _sort.
         var sql: SQLQueryString = "SELECT r.seq, r.res_id, r.version_id, r.compartment, r.content FROM resources r WHERE " + whereSQL
-        if request.sort.isEmpty {
+        let firstPage = request.cursor == nil && request.offset == 0
+        // PostgreSQL: the first page and the count in one statement. The matches' seqs are counted by a window
+        // over the whole result before the limit, and only the page's rows are read in full; planning, about half
+        // the cost of a search there, is then done once instead of twice. SQLite plans in microseconds, and the
+        // window's temporary b-trees cost it more than the second statement saves.
+        let counted = wantsTotal && firstPage && request.sort.isEmpty && database.kind == .postgres
+        if counted {
+            sql = "SELECT r.seq, r.res_id, r.version_id, r.compartment, r.content, m.total FROM (SELECT r.seq, COUNT(*) OVER () AS total FROM resources r WHERE "
+                + whereSQL + " ORDER BY r.seq LIMIT \(literal: request.count + 1)) m JOIN resources r ON r.seq = m.seq ORDER BY r.seq"
+        } else if request.sort.isEmpty {
             if let cursor = request.cursor { sql = sql + " AND r.seq > \(bind: cursor)" }
             sql = sql + " ORDER BY r.seq"
         } else {
@@ -85,13 +94,14 @@ extension Repository {
             }
             sql = sql + " ORDER BY " + orders.joined(separator: ", ") + ", r.seq"
         }
-        sql = sql + " LIMIT \(literal: request.count + 1)"
+        if !counted { sql = sql + " LIMIT \(literal: request.count + 1)" }
         if !request.sort.isEmpty && request.offset > 0 { sql = sql + " OFFSET \(literal: request.offset)" }
         let rows = try await db.raw(sql).all()
         if wantsTotal {
-            // A first page that holds every match is its own count; only longer results need COUNT(*).
-            let total = request.cursor == nil && request.offset == 0 && rows.count <= request.count
-                ? rows.count : try await db.raw(countSQL).all().first?.decode(column: "n", as: Int.self)
+            // A first page that holds every match is its own count; later pages and sorted results need COUNT(*).
+            let total = counted ? try rows.first?.decode(column: "total", as: Int.self) ?? 0
+                : firstPage && rows.count <= request.count ? rows.count
+                : try await db.raw(countSQL).all().first?.decode(column: "n", as: Int.self)
             if let total { bundle["total"] = .number(String(total)) }
         }
         var entries: [JSON] = []
