@@ -33,6 +33,19 @@ public struct FHIRError: Error, Sendable, CustomStringConvertible {
 
     public var description: String { "HTTP \(status): " + issues.map(\.diagnostics).joined(separator: "; ") }
 
+    /// The description with at most `limit` issues and a count of the rest (a file of 500 resources can have
+    /// hundreds of problems; a terminal line needs the first few).
+    public func summary(limit: Int = 3) -> String {
+        let shown = issues.prefix(limit).map { i in i.expression.map { "\(i.diagnostics) (\($0))" } ?? i.diagnostics }
+        let more = issues.count > limit ? "; and \(issues.count - limit) more" : ""
+        return "HTTP \(status): " + shown.joined(separator: "; ") + more
+    }
+
+    /// Whether every problem is a reference to a resource that does not exist (a write's reference check, 422).
+    public var isMissingReferences: Bool {
+        status == 422 && !issues.isEmpty && issues.allSatisfy { $0.code == "not-found" }
+    }
+
     public static func notFound(_ type: String, _ id: String) -> FHIRError {
         FHIRError(404, "not-found", "\(type)/\(id) is not known")
     }

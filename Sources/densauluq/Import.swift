@@ -22,28 +22,12 @@ struct Import: AsyncParsableCommand {
         let importer = Importer(repository: repository, batchSize: batchSize)
         let progress = ProgressBar(total: files.count)
         let start = Date()
-        var loaded = 0, skipped = 0, failed: [(String, String)] = []
-        // Pipeline: the next file is read and parsed on another core while the current one is written.
-        let batch = batchSize
-        func prepare(_ index: Int) -> Task<Importer.PreparedFile, any Error>? {
-            guard index < files.count else { return nil }
-            let file = files[index]
-            return Task.detached { try Importer.prepare(file, batchSize: batch) }
-        }
-        var next = prepare(0)
-        for (index, file) in files.enumerated() {
-            let current = next
-            next = prepare(index + 1)
-            do {
-                guard let current else { break }
-                switch try await importer.commit(try await current.value) {
-                case .loaded(let n): loaded += n
-                case .alreadyLoaded: skipped += 1
-                }
-            } catch let error as FHIRError {
-                failed.append((file, error.description))
-            } catch {
-                failed.append((file, String(describing: error)))
+        var loaded = 0, loadedFiles = 0, skipped = 0, failed: [(String, String)] = []
+        await importer.loadAll(files) { file, outcome in
+            switch outcome {
+            case .loaded(let n): loaded += n; loadedFiles += 1
+            case .alreadyLoaded: skipped += 1
+            case .failed(let error): failed.append((file, error.summary()))
             }
             progress.advance(resources: loaded, elapsed: Date().timeIntervalSince(start))
         }
@@ -52,7 +36,7 @@ struct Import: AsyncParsableCommand {
         await database.shutdown()
         let seconds = Date().timeIntervalSince(start)
         let rate = seconds > 0 ? Double(loaded) / seconds : 0
-        print("Imported \(loaded) resources from \(files.count - skipped - failed.count) files in \(String(format: "%.1f", seconds)) s: \(String(format: "%.0f", rate)) resources/s." + (skipped > 0 ? " \(skipped) files were loaded before and skipped." : ""))
+        print("Imported \(loaded) resources from \(loadedFiles) files in \(String(format: "%.1f", seconds)) s: \(String(format: "%.0f", rate)) resources/s." + (skipped > 0 ? " \(skipped) files were loaded before and skipped." : ""))
         for (file, message) in failed { print("FAILED \(file): \(message)") }
         if !failed.isEmpty { throw ExitCode(1) }
     }

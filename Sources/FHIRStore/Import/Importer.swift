@@ -82,6 +82,58 @@ public struct Importer: Sendable {
         return .loaded(count)
     }
 
+    /// What became of one file of a `loadAll`.
+    public enum FileOutcome: Sendable {
+        case loaded(resources: Int)
+        case alreadyLoaded
+        case failed(FHIRError)
+    }
+
+    /// Loads many files, each in its own transactions, and reports each file's outcome once.
+    ///
+    /// Files are taken in the order given, the next one read and parsed on another core while the current one is
+    /// written. A file that fails only because resources it references do not exist yet is put off and tried
+    /// again after the others: an export with one NDJSON file per resource type (the FHIR Bulk Data layout) lists
+    /// `Condition.ndjson` before the `Encounter.ndjson` and `Patient.ndjson` it points to. Passes repeat while one
+    /// of them loads a file; what is still missing after that (references between files that point both ways, or
+    /// to nothing) is reported as the file's failure.
+    public func loadAll(_ paths: [String], report: (String, FileOutcome) -> Void) async {
+        var pending = paths
+        while !pending.isEmpty {
+            var deferred: [(String, FHIRError)] = []
+            var loadedThisPass = false
+            let batch = batchSize
+            func prepare(_ index: Int) -> Task<PreparedFile, any Error>? {
+                guard index < pending.count else { return nil }
+                let file = pending[index]
+                return Task.detached { try Self.prepare(file, batchSize: batch) }
+            }
+            var next = prepare(0)
+            for (index, path) in pending.enumerated() {
+                let current = next
+                next = prepare(index + 1)
+                guard let current else { break }
+                do {
+                    switch try await commit(try await current.value) {
+                    case .loaded(let n): loadedThisPass = true; report(path, .loaded(resources: n))
+                    case .alreadyLoaded: report(path, .alreadyLoaded)
+                    }
+                } catch let error as FHIRError where error.isMissingReferences {
+                    deferred.append((path, error))
+                } catch let error as FHIRError {
+                    report(path, .failed(error))
+                } catch {
+                    report(path, .failed(FHIRError(500, "exception", String(describing: error))))
+                }
+            }
+            guard loadedThisPass else {
+                for (path, error) in deferred { report(path, .failed(error)) }
+                return
+            }
+            pending = deferred.map(\.0)
+        }
+    }
+
     /// A transaction that PUTs each resource with its own id (POST when it has none), so loading is idempotent.
     static func putBundle(_ resources: [JSON]) -> JSON {
         let entries: [JSON] = resources.map { r in
