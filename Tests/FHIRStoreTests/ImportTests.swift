@@ -119,4 +119,57 @@ import Testing
             #expect(try await search(repo, "Patient", "family=Nurly&_summary=count")["total"]?.numberLiteral == "5")
         }
     }
+
+    @Test(arguments: TestDatabase.available)
+    func largeNDJSONIsStreamedInBatches(_ db: TestDatabase) async throws {
+        // 1,203 resources in batches of 100, with CRLF line ends, a blank line and no newline at the end.
+        var lines = (1...1_203).map { i in #"{"resourceType":"Patient","id":"s\#(i)","name":[{"family":"Stream"}],"gender":"female"}"# }
+        lines.insert("", at: 600)
+        let dir = try Self.folder(["many.ndjson": lines.joined(separator: "\r\n")])
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        try await db.withRepository { repo in
+            let outcomes = try await Self.load(repo, dir, batchSize: 100)
+            guard case .loaded(let n) = outcomes.first?.outcome else { Issue.record("\(outcomes)"); return }
+            #expect(n == 1_203)
+            #expect(try await search(repo, "Patient", "family=Stream&_summary=count")["total"]?.numberLiteral == "1203")
+            #expect(try await repo.read(type: "Patient", id: "s1203").versionId == 1)
+        }
+    }
+
+    @Test(arguments: TestDatabase.available)
+    func compressedNDJSONLoadsAndABrokenArchiveIsReported(_ db: TestDatabase) async throws {
+        let dir = try Self.folder(["Patient.ndjson": Self.patients, "broken.ndjson.bz2": "BZh9 this is not bzip2"])
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let bzip2 = Process()
+        bzip2.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        bzip2.arguments = ["bzip2", dir + "/Patient.ndjson"]   // leaves Patient.ndjson.bz2 only
+        try bzip2.run()
+        bzip2.waitUntilExit()
+        try #require(bzip2.terminationStatus == 0)
+        try await db.withRepository { repo in
+            let outcomes = try await Self.load(repo, dir)
+            #expect(outcomes.count == 2)
+            for (file, outcome) in outcomes {
+                switch (file, outcome) {
+                case ("Patient.ndjson.bz2", .loaded(let n)): #expect(n == 2)
+                case ("broken.ndjson.bz2", .failed(let e)): #expect(e.summary().contains("not a valid bzip2 file"))
+                default: Issue.record("\(file): \(outcome)")
+                }
+            }
+            #expect(try await repo.read(type: "Patient", id: "p2").json["gender"]?.stringValue == "male")
+        }
+    }
+
+    @Test(arguments: TestDatabase.available)
+    func aLineThatIsNotJSONIsNamedByItsNumber(_ db: TestDatabase) async throws {
+        let lines = Self.patients + "\n{\"resourceType\": \"Patient\", \"id\": \n"
+        let dir = try Self.folder(["people.ndjson": lines])
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        try await db.withRepository { repo in
+            let outcomes = try await Self.load(repo, dir)
+            guard case .failed(let error) = outcomes.first?.outcome else { Issue.record("\(outcomes)"); return }
+            #expect(error.status == 400)
+            #expect(error.summary().contains("people.ndjson line 3"))
+        }
+    }
 }

@@ -132,7 +132,8 @@ import WebApp
                 let token = try #require(cabinet.formToken)
                 _ = try await mother.post(client, "/me/home-visit", ["form_token": token, "patient": stranger, "reason": "чужой"])
                 let requests = try await repo.search(type: "ServiceRequest", parameters: [("subject", "Patient/\(stranger)")], baseURL: "")
-                #expect((requests["entry"]?.arrayValue ?? []).isEmpty)
+                let found = requests["entry"]?.arrayValue ?? []
+                #expect(found.isEmpty)
                 // Without a session: the sign-in page.
                 var nobody = WebBrowser()
                 #expect(try await nobody.get(client, "/me").location == "/sign-in?next=/me")

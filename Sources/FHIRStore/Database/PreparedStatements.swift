@@ -103,8 +103,8 @@ struct SlotStatement<S: StatementSlot>: PostgresPreparedStatement {
     func decodeRow(_ row: PostgresRow) throws -> PostgresRow { row }
 }
 
-protocol StatementSlot { static var index: Int { get } }
-protocol SlotDigit { static var value: Int { get } }
+protocol StatementSlot: SendableMetatype { static var index: Int { get } }
+protocol SlotDigit: SendableMetatype { static var value: Int { get } }
 
 struct Slot<A: SlotDigit, B: SlotDigit, C: SlotDigit>: StatementSlot {
     static var index: Int { A.value << 8 | B.value << 4 | C.value }

@@ -2,7 +2,8 @@ import FHIRJSON
 import Foundation
 
 /// Loads files of FHIR data: Bundles (transaction/batch, or collection loaded as PUTs) and NDJSON, plain or bzip2.
-/// A file is recorded by content digest in the same transaction as its data, so it is never loaded twice.
+/// A file is recorded by its digest in the same transaction as its data (a Bundle) or after its last batch (NDJSON),
+/// so it is never loaded twice.
 public struct Importer: Sendable {
     public enum Result: Sendable, Equatable { case loaded(Int), alreadyLoaded }
 
@@ -14,39 +15,29 @@ public struct Importer: Sendable {
         self.batchSize = batchSize
     }
 
-    /// A file read, fingerprinted and parsed into the transaction Bundles that load it; made off the database
-    /// path so the next file can be prepared while the current one is written.
+    /// A file fingerprinted and, for a Bundle, parsed: made off the database path so the next file can be prepared
+    /// while the current one is written. NDJSON is not read here but streamed in batches when it is written.
     public struct PreparedFile: Sendable {
         public var path: String
         public var name: String
         public var digest: String
-        public var bundles: [JSON]
+        /// The transaction that loads a Bundle file; nil for NDJSON.
+        public var bundle: JSON?
     }
 
     /// Reads and loads one file. A file whose content was loaded before is skipped.
     public func load(_ path: String) async throws -> Result {
-        try await commit(try Self.prepare(path, batchSize: batchSize))
+        try await commit(try Self.prepare(path))
     }
 
-    /// Reads, fingerprints and parses a file (no database access).
-    public static func prepare(_ path: String, batchSize: Int = 500) throws -> PreparedFile {
-        let data = try ImportFiles.read(path)
-        let digest = ImportFiles.digest(data)
+    static func isNDJSON(_ name: String) -> Bool { name.hasSuffix(".ndjson") || name.hasSuffix(".ndjson.bz2") }
+
+    /// Fingerprints a file and parses it when it is a Bundle or a single resource (no database access).
+    public static func prepare(_ path: String) throws -> PreparedFile {
         let name = (path as NSString).lastPathComponent
-        if name.hasSuffix(".ndjson") || name.hasSuffix(".ndjson.bz2") {
-            let lines = data.split(separator: 0x0A, omittingEmptySubsequences: true)
-            var resources: [JSON] = []
-            resources.reserveCapacity(lines.count)
-            for (i, line) in lines.enumerated() {
-                do { resources.append(try JSONParser.parse(line)) } catch {
-                    throw FHIRError(400, "structure", "\(name) line \(i + 1): \(error.description)")
-                }
-            }
-            let bundles = stride(from: 0, to: resources.count, by: max(batchSize, 1)).map {
-                putBundle(Array(resources[$0..<min($0 + max(batchSize, 1), resources.count)]))
-            }
-            return PreparedFile(path: path, name: name, digest: digest, bundles: bundles)
-        }
+        let digest = try ImportFiles.digest(ofFile: path)
+        if isNDJSON(name) { return PreparedFile(path: path, name: name, digest: digest, bundle: nil) }
+        let data = try ImportFiles.read(path)
         let json: JSON
         do { json = try JSONParser.parse(data) } catch { throw FHIRError(400, "structure", "\(name): \(error.description)") }
         let type = json["type"]?.stringValue
@@ -58,28 +49,50 @@ public struct Importer: Sendable {
         } else {
             bundle = putBundle([json])
         }
-        return PreparedFile(path: path, name: name, digest: digest, bundles: [bundle])
+        return PreparedFile(path: path, name: name, digest: digest, bundle: bundle)
     }
 
-    /// Writes a prepared file. NDJSON goes in transactions of `batchSize` resources, the digest with the last one,
-    /// so an interrupted file is re-run as PUTs of unchanged content, which write nothing.
+    /// Writes a prepared file. A Bundle is one transaction with the file's digest; NDJSON goes in transactions of
+    /// `batchSize` resources, the next batch read while the current one is written, and the digest is recorded
+    /// after the last, so an interrupted file is re-run as PUTs of unchanged content, which write nothing.
     public func commit(_ file: PreparedFile) async throws -> Result {
         if try await repository.isImported(digest: file.digest) { return .alreadyLoaded }
-        let base = "urn:densauluq:import"
+        guard let bundle = file.bundle else { return .loaded(try await commitNDJSON(file)) }
+        return .loaded(try await commit(bundle, name: file.name, digest: file.digest))
+    }
+
+    private func commitNDJSON(_ file: PreparedFile) async throws -> Int {
+        let reader = try NDJSONReader(path: file.path)
+        let size = max(batchSize, 1)
+        var upcoming = Task.detached { try reader.nextBatch(size) }
         var count = 0
-        for (i, bundle) in file.bundles.enumerated() {
-            let last = i == file.bundles.count - 1
-            let response = try await repository.process(bundle: bundle, baseURL: base, importDigest: last ? (file.digest, file.name) : nil)
-            let entries = response["entry"]?.arrayValue ?? []
-            let failures = entries.filter { !($0["response"]?["status"]?.stringValue ?? "").hasPrefix("2") }
-            if !failures.isEmpty {
-                let first = failures.first?["response"]?["outcome"]?["issue"]?.arrayValue?.first?["diagnostics"]?.stringValue ?? "unknown"
-                throw FHIRError(422, "processing", "\(file.name): \(failures.count) of \(entries.count) entries failed, first: \(first)")
+        do {
+            while true {
+                let batch = try await upcoming.value
+                if batch.isEmpty { break }
+                upcoming = Task.detached { try reader.nextBatch(size) }
+                count += try await commit(Self.putBundle(batch), name: file.name, digest: nil)
             }
-            count += entries.count
+        } catch {
+            _ = try? await upcoming.value   // the reader is the prefetching task's until it is done
+            reader.close()
+            throw error
         }
-        if file.bundles.isEmpty { try await repository.recordImport(digest: file.digest, name: file.name) }
-        return .loaded(count)
+        reader.close()
+        try await repository.recordImport(digest: file.digest, name: file.name, resources: count)
+        return count
+    }
+
+    /// Runs one transaction Bundle of a file; the number of entries written.
+    private func commit(_ bundle: JSON, name: String, digest: String?) async throws -> Int {
+        let response = try await repository.process(bundle: bundle, baseURL: "urn:densauluq:import", importDigest: digest.map { ($0, name) })
+        let entries = response["entry"]?.arrayValue ?? []
+        let failures = entries.filter { !($0["response"]?["status"]?.stringValue ?? "").hasPrefix("2") }
+        if !failures.isEmpty {
+            let first = failures.first?["response"]?["outcome"]?["issue"]?.arrayValue?.first?["diagnostics"]?.stringValue ?? "unknown"
+            throw FHIRError(422, "processing", "\(name): \(failures.count) of \(entries.count) entries failed, first: \(first)")
+        }
+        return entries.count
     }
 
     /// What became of one file of a `loadAll`.
@@ -102,11 +115,10 @@ public struct Importer: Sendable {
         while !pending.isEmpty {
             var deferred: [(String, FHIRError)] = []
             var loadedThisPass = false
-            let batch = batchSize
             func prepare(_ index: Int) -> Task<PreparedFile, any Error>? {
                 guard index < pending.count else { return nil }
                 let file = pending[index]
-                return Task.detached { try Self.prepare(file, batchSize: batch) }
+                return Task.detached { try Self.prepare(file) }
             }
             var next = prepare(0)
             for (index, path) in pending.enumerated() {
@@ -191,14 +203,40 @@ public enum ImportFiles {
         return Array(data)
     }
 
-    /// A 128-bit content fingerprint (two FNV-1a 64 lanes): enough to recognise a file already loaded.
-    public static func digest(_ bytes: [UInt8]) -> String {
-        var a: UInt64 = 0xcbf2_9ce4_8422_2325, b: UInt64 = 0x8422_2325_cbf2_9ce4
-        for byte in bytes {
-            a = (a ^ UInt64(byte)) &* 0x100_0000_01b3
-            b = (b &+ UInt64(byte)) &* 0x9E37_79B9_7F4A_7C15
-            b ^= b >> 29
+    /// A 128-bit fingerprint of a file's bytes as stored (compressed or not), read a megabyte at a time: enough to
+    /// recognise a file loaded before without reading it whole into memory.
+    public static func digest(ofFile path: String) throws -> String {
+        guard let handle = FileHandle(forReadingAtPath: path) else { throw FHIRError(404, "not-found", "Cannot read \(path)") }
+        defer { try? handle.close() }
+        var digest = Digest()
+        while true {
+            let data = handle.readData(ofLength: 1 << 20)
+            if data.isEmpty { break }
+            data.withUnsafeBytes { digest.add($0) }
         }
-        return String(a, radix: 16) + String(b, radix: 16) + "-" + String(bytes.count)
+        return digest.value
+    }
+
+    /// A 128-bit content fingerprint of bytes in memory.
+    public static func digest(_ bytes: [UInt8]) -> String {
+        var digest = Digest()
+        bytes.withUnsafeBytes { digest.add($0) }
+        return digest.value
+    }
+
+    /// Two FNV-1a-style 64-bit lanes over the bytes, plus their count.
+    struct Digest {
+        var a: UInt64 = 0xcbf2_9ce4_8422_2325, b: UInt64 = 0x8422_2325_cbf2_9ce4, count = 0
+
+        mutating func add(_ bytes: UnsafeRawBufferPointer) {
+            for byte in bytes {
+                a = (a ^ UInt64(byte)) &* 0x100_0000_01b3
+                b = (b &+ UInt64(byte)) &* 0x9E37_79B9_7F4A_7C15
+                b ^= b >> 29
+                count += 1
+            }
+        }
+
+        var value: String { String(a, radix: 16) + String(b, radix: 16) + "-" + String(count) }
     }
 }

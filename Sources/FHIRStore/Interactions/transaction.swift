@@ -262,9 +262,9 @@ extension Repository {
         try await db.raw("INSERT INTO import_files (digest, name, resources, imported_at) VALUES (\(bind: digest), \(bind: name), \(bind: count), \(bind: Instant.now().iso))").run()
     }
 
-    /// Records an import file that had nothing to load (an empty NDJSON file).
-    public func recordImport(digest: String, name: String) async throws {
-        try await database.transaction { db in try await self.recordImport(db, digest, name, 0) }
+    /// Records an import file as loaded (an NDJSON file, after its last batch).
+    public func recordImport(digest: String, name: String, resources: Int = 0) async throws {
+        try await database.transaction { db in try await self.recordImport(db, digest, name, resources) }
     }
 
     /// Whether an import file with this digest has been loaded already.
