@@ -25,11 +25,6 @@ public struct Importer: Sendable {
         public var bundle: JSON?
     }
 
-    /// Reads and loads one file. A file whose content was loaded before is skipped.
-    public func load(_ path: String) async throws -> Result {
-        try await commit(try Self.prepare(path))
-    }
-
     static func isNDJSON(_ name: String) -> Bool { name.hasSuffix(".ndjson") || name.hasSuffix(".ndjson.bz2") }
 
     /// Fingerprints a file and parses it when it is a Bundle or a single resource (no database access).
@@ -214,13 +209,6 @@ public enum ImportFiles {
             if data.isEmpty { break }
             data.withUnsafeBytes { digest.add($0) }
         }
-        return digest.value
-    }
-
-    /// A 128-bit content fingerprint of bytes in memory.
-    public static func digest(_ bytes: [UInt8]) -> String {
-        var digest = Digest()
-        bytes.withUnsafeBytes { digest.add($0) }
         return digest.value
     }
 
