@@ -118,6 +118,35 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
+def start_server(args: list[str]) -> tuple[subprocess.Popen, str]:
+    """Starts `densauluq serve` with `args` on a free port; returns the process and its root URL once
+    /fhir/metadata answers."""
+    port = _free_port()
+    proc = subprocess.Popen([str(_binary_path()), "serve", "--host", "127.0.0.1", "--port", str(port), *args],
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    root = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 90
+    while True:
+        try:
+            if requests.get(root + "/fhir/metadata", timeout=2).status_code == 200:
+                return proc, root
+        except requests.RequestException:
+            pass
+        if proc.poll() is not None or time.monotonic() > deadline:
+            stop_server(proc)
+            raise RuntimeError(f"densauluq serve {' '.join(args)} did not start")
+        time.sleep(0.2)
+
+
+def stop_server(proc: subprocess.Popen) -> None:
+    proc.terminate()
+    try:
+        proc.wait(15)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait()
+
+
 def _postgres_admin(url: str, sql: str) -> None:
     """Run one SQL statement with psql against the given postgres URL."""
     subprocess.run(
@@ -195,12 +224,7 @@ def server_info():
         if ready:
             break
         if proc.poll() is None:
-            proc.terminate()
-            try:
-                proc.wait(10)
-            except subprocess.TimeoutExpired:
-                proc.kill()
-                proc.wait()
+            stop_server(proc)
         proc = None
     if proc is None:
         log_tail = log_path.read_text(errors="replace")[-4000:] if log_path.exists() else ""
@@ -219,12 +243,7 @@ def server_info():
     try:
         yield {"base": base, "database": database, "log": log_path, "process": proc}
     finally:
-        proc.terminate()
-        try:
-            proc.wait(15)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
+        stop_server(proc)
         if created_pg_db and admin_url:
             try:
                 _postgres_admin(admin_url, f'DROP DATABASE IF EXISTS "{created_pg_db}"')

@@ -9,14 +9,13 @@ import json
 import os
 import subprocess
 import tempfile
-import time
 import uuid
 from pathlib import Path
 
 import pytest
 import requests
 
-from conftest import _binary_path, _free_port, _postgres_admin, _with_database
+from conftest import _binary_path, _postgres_admin, _with_database, start_server, stop_server
 
 SYNTHEA = Path(__file__).resolve().parents[3] / "shared" / "fhir" / "synthea"
 
@@ -87,19 +86,8 @@ def test_a_bulk_export_imports_in_any_order_and_reads_back(tmp_path):
         again = subprocess.run([binary, "import", "--database", database, str(export)], capture_output=True, text=True, timeout=900)
         assert again.returncode == 0 and f"{len(groups)} files were loaded before and skipped" in again.stdout, again.stdout
 
-        port = _free_port()
-        proc = subprocess.Popen([binary, "serve", "--port", str(port), "--database", database, "--allow-anonymous"],
-                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        base = f"http://127.0.0.1:{port}/fhir"
-        deadline = time.monotonic() + 90
-        while True:
-            try:
-                if requests.get(base + "/metadata", timeout=2).status_code == 200:
-                    break
-            except requests.RequestException:
-                pass
-            assert proc.poll() is None and time.monotonic() < deadline, "the server did not start"
-            time.sleep(0.2)
+        proc, root = start_server(["--database", database, "--allow-anonymous"])
+        base = root + "/fhir"
         for t, items in groups.items():
             count = requests.get(f"{base}/{t}?_summary=count", timeout=60).json()
             assert count["total"] == len(items), t
@@ -109,11 +97,6 @@ def test_a_bulk_export_imports_in_any_order_and_reads_back(tmp_path):
                 assert stored["meta"]["versionId"] == "1"
     finally:
         if proc is not None:
-            proc.terminate()
-            try:
-                proc.wait(15)
-            except subprocess.TimeoutExpired:
-                proc.kill()
-                proc.wait()
+            stop_server(proc)
         if created:
             _postgres_admin(configured, f'DROP DATABASE IF EXISTS "{created}"')

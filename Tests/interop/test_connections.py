@@ -6,13 +6,12 @@ from __future__ import annotations
 
 import os
 import subprocess
-import time
 import uuid
 from concurrent.futures import ThreadPoolExecutor
 
 import requests
 
-from conftest import INTEROP_PASSWORD, INTEROP_USER, _binary_path, _free_port
+from conftest import INTEROP_PASSWORD, INTEROP_USER, _binary_path, start_server, stop_server
 from interop_helpers import FHIR_JSON
 
 
@@ -34,23 +33,8 @@ def test_a_pool_size_that_is_not_a_number_is_refused(server_info):
 
 
 def test_one_connection_serves_many_clients_at_once(server_info):
-    port = _free_port()
-    proc = subprocess.Popen(
-        [str(_binary_path()), "serve", "--host", "127.0.0.1", "--port", str(port), "--database", server_info["database"],
-         "--database-connections", "1", "--rate-limit", "0"],
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    proc, root = start_server(["--database", server_info["database"], "--database-connections", "1", "--rate-limit", "0"])
     try:
-        root = f"http://127.0.0.1:{port}"
-        deadline = time.monotonic() + 90
-        while True:
-            try:
-                if requests.get(root + "/fhir/metadata", timeout=2).status_code == 200:
-                    break
-            except requests.RequestException:
-                pass
-            assert proc.poll() is None, "the server exited"
-            assert time.monotonic() < deadline, "the server did not start"
-            time.sleep(0.2)
         token = requests.post(root + "/auth/token", timeout=30,
                               data={"grant_type": "password", "username": INTEROP_USER, "password": INTEROP_PASSWORD})
         assert token.status_code == 200, token.text
@@ -73,9 +57,4 @@ def test_one_connection_serves_many_clients_at_once(server_info):
         found = requests.get(f"{root}/fhir/Patient?family={family}&_summary=count", headers=headers, timeout=60).json()
         assert found["total"] == 48
     finally:
-        proc.terminate()
-        try:
-            proc.wait(15)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
+        stop_server(proc)

@@ -185,17 +185,28 @@ public enum ImportFiles {
             guard let d = FileManager.default.contents(atPath: path) else { throw FHIRError(404, "not-found", "Cannot read \(path)") }
             return Array(d)
         }
+        let (process, output) = try startBzip2(path)
+        let data = output.readDataToEndOfFile()
+        try finish(process, path)
+        return Array(data)
+    }
+
+    /// `bzip2 -dc path` running, and the pipe its output comes out of.
+    static func startBzip2(_ path: String) throws(FHIRError) -> (Process, FileHandle) {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
         process.arguments = ["bzip2", "-dc", path]
         let pipe = Pipe()
         process.standardOutput = pipe
         process.standardError = FileHandle.nullDevice
-        try process.run()
-        let data = pipe.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        guard process.terminationStatus == 0 else { throw FHIRError(400, "structure", "\(path) is not a valid bzip2 file") }
-        return Array(data)
+        do { try process.run() } catch { throw FHIRError(500, "exception", "Cannot run bzip2 for \(path): \(error)") }
+        return (process, pipe.fileHandleForReading)
+    }
+
+    /// Waits for bzip2 to end; an error when it found the file not to be bzip2 (or cut short).
+    static func finish(_ bzip2: Process, _ path: String) throws(FHIRError) {
+        bzip2.waitUntilExit()
+        guard bzip2.terminationStatus == 0 else { throw FHIRError(400, "structure", "\(path) is not a valid bzip2 file") }
     }
 
     /// A 128-bit fingerprint of a file's bytes as stored (compressed or not), read a megabyte at a time: enough to

@@ -21,15 +21,9 @@ final class NDJSONReader: @unchecked Sendable {
         self.path = path
         name = (path as NSString).lastPathComponent
         if path.hasSuffix(".bz2") {
-            let process = Process()
-            process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-            process.arguments = ["bzip2", "-dc", path]
-            let pipe = Pipe()
-            process.standardOutput = pipe
-            process.standardError = FileHandle.nullDevice
-            do { try process.run() } catch { throw FHIRError(500, "exception", "Cannot run bzip2 for \(path): \(error)") }
-            decompressor = process
-            handle = pipe.fileHandleForReading
+            let (bzip2, output) = try ImportFiles.startBzip2(path)
+            decompressor = bzip2
+            handle = output
         } else {
             guard let h = FileHandle(forReadingAtPath: path) else { throw FHIRError(404, "not-found", "Cannot read \(path)") }
             decompressor = nil
@@ -79,9 +73,7 @@ final class NDJSONReader: @unchecked Sendable {
     }
 
     private func finishDecompressor() throws(FHIRError) {
-        guard let decompressor else { return }
-        decompressor.waitUntilExit()
-        guard decompressor.terminationStatus == 0 else { throw FHIRError(400, "structure", "\(path) is not a valid bzip2 file") }
+        if let decompressor { try ImportFiles.finish(decompressor, path) }
     }
 
     /// Closes the file; stops bzip2 when the file was not read to its end.
