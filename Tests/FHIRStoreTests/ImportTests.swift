@@ -71,7 +71,8 @@ import Testing
             for (file, outcome) in outcomes { if case .failed(let e) = outcome { failed[file] = e } }
             #expect(Set(failed.keys) == ["Condition.ndjson", "Encounter.ndjson"])
             #expect(failed["Condition.ndjson"]?.issues.first?.diagnostics.contains("Encounter/e9") == true)
-            #expect(failed["Encounter.ndjson"]?.issues.first?.expression?.contains("reasonReference") == true)
+            #expect(failed["Encounter.ndjson"]?.issues.first?.expression == "Encounter.reasonReference[0].reference")
+            #expect(failed["Encounter.ndjson"]?.issues.first?.diagnostics.hasPrefix("Encounter.ndjson line 1: ") == true)
             for (type, id) in [("Condition", "c9"), ("Encounter", "e9")] {
                 await #expect(throws: FHIRError.self) { _ = try await repo.read(type: type, id: id) }
             }
@@ -91,7 +92,8 @@ import Testing
             #expect(outcomes.map(\.file) == ["a-bad.ndjson", "b-good.ndjson"])
             guard case .failed(let error) = outcomes.first?.outcome else { Issue.record("the bad file loaded"); return }
             #expect(!error.isMissingReferences)
-            #expect(error.summary().contains("gender"))
+            // Placed in the file: the line, and the element as a FHIRPath on the resource, not on the batch.
+            #expect(error.issues.contains { $0.expression == "Patient.gender" && $0.diagnostics.hasPrefix("a-bad.ndjson line 1: ") })
             await #expect(throws: FHIRError.self) { _ = try await repo.read(type: "Patient", id: "bad1") }
         }
     }
@@ -106,7 +108,8 @@ import Testing
         defer { try? FileManager.default.removeItem(atPath: dir) }
         try await db.withRepository { repo in
             let first = try await Self.load(repo, dir, batchSize: 2)
-            guard case .failed = first.first?.outcome else { Issue.record("the file loaded with a bad line"); return }
+            guard case .failed(let error) = first.first?.outcome else { Issue.record("the file loaded with a bad line"); return }
+            #expect(error.issues.first?.diagnostics.hasPrefix("people.ndjson line 5: ") == true)
             #expect(try await repo.read(type: "Patient", id: "n4").versionId == 1)
             // The file is corrected and loaded again: the first four are the same content, so no new versions.
             var fixed = lines

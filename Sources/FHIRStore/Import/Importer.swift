@@ -64,9 +64,13 @@ public struct Importer: Sendable {
         do {
             while true {
                 let batch = try await upcoming.value
-                if batch.isEmpty { break }
+                if batch.resources.isEmpty { break }
                 upcoming = Task.detached { try reader.nextBatch(size) }
-                count += try await commit(Self.putBundle(batch), name: file.name, digest: nil)
+                do {
+                    count += try await commit(Self.putBundle(batch.resources), name: file.name, digest: nil)
+                } catch let error as FHIRError {
+                    throw Self.located(error, in: file.name, batch)
+                }
             }
         } catch {
             _ = try? await upcoming.value   // the reader is the prefetching task's until it is done
@@ -76,6 +80,24 @@ public struct Importer: Sendable {
         reader.close()
         try await repository.recordImport(digest: file.digest, name: file.name, resources: count)
         return count
+    }
+
+    /// An error of a batch's transaction with each problem placed in the file: `Bundle.entry[3].resource.gender`
+    /// becomes `Patient.gender`, and the diagnostics start with the file and line the resource came from.
+    static func located(_ error: FHIRError, in name: String, _ batch: NDJSONReader.Batch) -> FHIRError {
+        var error = error
+        for k in error.issues.indices {
+            guard let expression = error.issues[k].expression, expression.hasPrefix("Bundle.entry["),
+                  let close = expression.firstIndex(of: "]"),
+                  let entry = Int(expression[expression.index(expression.startIndex, offsetBy: "Bundle.entry[".count)..<close]),
+                  entry < batch.lines.count else { continue }
+            let rest = expression[expression.index(after: close)...]
+            let type = batch.resources[entry]["resourceType"]?.stringValue ?? "Resource"
+            // Anything but the resource (the entry's request, made by the importer) is the resource as a whole.
+            error.issues[k].expression = rest.hasPrefix(".resource") ? type + rest.dropFirst(".resource".count) : type
+            error.issues[k].diagnostics = "\(name) line \(batch.lines[entry]): " + error.issues[k].diagnostics
+        }
+        return error
     }
 
     /// Runs one transaction Bundle of a file; the number of entries written.

@@ -31,16 +31,23 @@ final class NDJSONReader: @unchecked Sendable {
         }
     }
 
+    /// Resources read together, with the line each came from (for errors that name where in the file).
+    struct Batch: Sendable {
+        var resources: [JSON] = []
+        var lines: [Int] = []
+    }
+
     /// Up to `size` resources, in file order; empty at the end of the file. Blank lines are skipped.
-    func nextBatch(_ size: Int) throws(FHIRError) -> [JSON] {
-        var batch: [JSON] = []
-        batch.reserveCapacity(size)
-        while batch.count < size, let line = try nextLine() {
+    func nextBatch(_ size: Int) throws(FHIRError) -> Batch {
+        var batch = Batch()
+        batch.resources.reserveCapacity(size)
+        while batch.resources.count < size, let line = try nextLine() {
             lineNumber += 1
             if line.allSatisfy({ $0 == 0x20 || $0 == 0x09 || $0 == 0x0D }) { continue }
-            do { batch.append(try JSONParser.parse(line)) } catch {
+            do { batch.resources.append(try JSONParser.parse(line)) } catch {
                 throw FHIRError(400, "structure", "\(name) line \(lineNumber): \(error.description)")
             }
+            batch.lines.append(lineNumber)
         }
         return batch
     }
