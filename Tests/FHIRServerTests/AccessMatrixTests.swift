@@ -174,6 +174,9 @@ import Testing
                 #expect(try await world.call(client, "clinician", .get, "/fhir/Patient/stranger", reason: "urgent").status == 403)
                 #expect(try await world.call(client, "clinician", .get, "/fhir/Patient/stranger", reason: "Unconscious in the emergency room").status == 200)
                 #expect(try await world.call(client, "clinician", .get, "/fhir/Condition?patient=stranger", reason: "Unconscious in the emergency room").status == 200)
+                // The glass closes again: the same token without a reason is back to its own patients.
+                #expect(try await world.call(client, "clinician", .get, "/fhir/Patient/stranger").status == 403)
+                #expect(try await world.call(client, "clinician", .get, "/fhir/Patient/mother").status == 200)
                 try await world.audit.flush()
                 let report = try await world.call(client, "orgAdmin", .get, "/audit/break-glass")
                 // Newest first: the two accesses with a reason, and the refused attempt with a too short one.

@@ -55,7 +55,7 @@ struct SearchSQL {
             guard c.values.first == "true" || c.values.first == "false" else {
                 throw FHIRError(400, "invalid", ":missing takes true or false", expression: c.code + ":missing")
             }
-            let select: SQLQueryString = "SELECT seq FROM \(ident: t) WHERE res_type = \(bind: type) AND param = \(bind: c.code)"
+            let select: SQLQueryString = "SELECT seq FROM \(ident: t) WHERE res_type = \(literal: type) AND param = \(literal: c.code)"
             return missing ? .sql("\(unsafeRaw: alias).seq NOT IN (" + select + ")") : .rows(select)
         }
         switch def.type {
@@ -63,7 +63,7 @@ struct SearchSQL {
         case .token:
             if c.modifier == "not" {
                 let inner = try ors(c.values) { v throws(FHIRError) in try self.token(v, nil, c.code) }
-                return .sql("\(unsafeRaw: alias).seq NOT IN (SELECT seq FROM sp_token WHERE res_type = \(bind: type) AND param = \(bind: c.code) AND (\(inner)))")
+                return .sql("\(unsafeRaw: alias).seq NOT IN (SELECT seq FROM sp_token WHERE res_type = \(literal: type) AND param = \(literal: c.code) AND (\(inner)))")
             }
             return try subselect("sp_token", c.code, ors(c.values) { v throws(FHIRError) in try self.token(v, c.modifier, c.code) })
         case .date: return try subselect("sp_date", c.code, ors(c.values) { v throws(FHIRError) in try self.date(v, c.code) })
@@ -100,8 +100,12 @@ struct SearchSQL {
         }
     }
 
+    /// The resource type and parameter are written as literals, not bound: they come from the definitions, not
+    /// from the request, and SQLite compares a bound value in these columns with the partial indexes' conditions
+    /// (`res_type = 'Encounter' AND param = 'class'`), marking the statement for a second preparation as soon as
+    /// the value is bound — every search was parsed and planned twice.
     private func subselect(_ table: String, _ param: String, _ inner: SQLQueryString) -> Condition {
-        .rows("SELECT seq FROM \(ident: table) WHERE res_type = \(bind: type) AND param = \(bind: param) AND (\(inner))")
+        .rows("SELECT seq FROM \(ident: table) WHERE res_type = \(literal: type) AND param = \(literal: param) AND (\(inner))")
     }
 
     private func ors(_ values: [String], _ make: (String) throws(FHIRError) -> SQLQueryString) throws(FHIRError) -> SQLQueryString {
@@ -313,6 +317,6 @@ struct SearchSQL {
         case .composite, .special: return "\(unsafeRaw: alias).seq"
         }
         guard let table = Self.table(for: def.type) else { return "\(unsafeRaw: alias).seq" }
-        return "(SELECT \(unsafeRaw: agg)(\(unsafeRaw: column)) FROM \(ident: table) s WHERE s.seq = \(unsafeRaw: alias).seq AND s.param = \(bind: code))"
+        return "(SELECT \(unsafeRaw: agg)(\(unsafeRaw: column)) FROM \(ident: table) s WHERE s.seq = \(unsafeRaw: alias).seq AND s.param = \(literal: code))"
     }
 }
