@@ -1,4 +1,5 @@
 import SQLKit
+import SQLiteKit
 
 /// One value of a row for `bulkInsert`.
 public enum BulkValue: Sendable, ExpressibleByStringLiteral {
@@ -25,6 +26,17 @@ public func bulkInsert(_ db: any SQLDatabase, into table: String, columns: [Stri
             data.endRow()
         }
         try await copy.copy(into: table, columns: columns, rows: data)
+        return
+    }
+    if let sqlite = db as? SQLiteSession {
+        try await sqlite.insert(into: table, columns: columns, rows: rows.map { row in
+            row.map { value in
+                switch value {
+                case .text(let s): .nullable(s)
+                case .integer(let n): .integer(n)
+                }
+            }
+        })
         return
     }
     let perStatement = max(1, 900 / max(columns.count, 1))   // SQLite allows 999 bound parameters by default

@@ -45,7 +45,7 @@ public final class Database: Sendable {
             withConn = { _, body in
                 let conn = try await pool.acquire()
                 do {
-                    let r = try await body(conn.sql(queryLogLevel: .trace))
+                    let r = try await body(SQLiteSession(base: conn.sql(queryLogLevel: .trace), connection: conn))
                     pool.release(conn)
                     return r
                 } catch {

@@ -7,6 +7,7 @@ extension Repository {
     /// Fewer rows than this go through ordinary statements (a REST create is one row; a round trip is a round trip).
     static let copyThreshold = 16
 
+    /// Each index table's value columns, after `seq, res_type, param, compartment`.
     static let indexColumns: [String: [String]] = [
         "sp_string": ["norm", "exact"], "sp_token": ["system", "code", "text"], "sp_date": ["lo", "hi"], "sp_number": ["value"],
         "sp_quantity": ["value", "system", "code"], "sp_reference": ["target_type", "target_id", "url"], "sp_uri": ["value"],

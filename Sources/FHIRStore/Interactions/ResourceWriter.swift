@@ -1,6 +1,7 @@
 import FHIRJSON
 import FHIRDefinitions
 import SQLKit
+import SQLiteKit
 
 /// The one place where resource versions, history and search index rows are written.
 extension Repository {
@@ -123,6 +124,23 @@ extension Repository {
                 rows.integer(0); rows.text(p.compartment); rows.text(p.content); rows.endRow()
             }
             try await copy.copy(into: "resources", columns: ["seq", "res_type", "res_id", "version_id", "last_updated", "deleted", "compartment", "content"], rows: rows)
+        } else if let sqlite = db as? SQLiteSession {
+            // New resources: multi-row insert, seq read back by (type, id).
+            for chunk in Self.chunks(fresh, 500) {
+                var sql = "INSERT INTO resources (res_type, res_id, version_id, last_updated, deleted, compartment, content) VALUES "
+                var binds: [SQLiteData] = []
+                binds.reserveCapacity(chunk.count * 6)
+                for (k, p) in chunk.enumerated() {
+                    sql += k == 0 ? "(?, ?, ?, ?, 0, ?, ?)" : ", (?, ?, ?, ?, 0, ?, ?)"
+                    binds += [.text(p.write.type), .text(p.write.id), .integer(p.version), .text(lastUpdated), .nullable(p.compartment), .text(p.content)]
+                }
+                for row in try await sqlite.rows(sql + " RETURNING seq, res_type, res_id", binds) {
+                    guard let seq = row.column("seq")?.integer, let type = row.column("res_type")?.string, let id = row.column("res_id")?.string else {
+                        throw FHIRError(500, "exception", "INSERT … RETURNING gave no row id")
+                    }
+                    seqs[type + "/" + id] = Int64(seq)
+                }
+            }
         } else {
             // New resources: multi-row insert, seq read back by (type, id).
             for chunk in Self.chunks(fresh, 300) {
@@ -187,6 +205,11 @@ extension Repository {
                 rows.text(p.existing == nil ? "POST" : "PUT"); rows.text(p.compartment); rows.text(p.content); rows.endRow()
             }
             try await copy.copy(into: "resource_history", columns: ["res_type", "res_id", "version_id", "last_updated", "deleted", "method", "compartment", "content"], rows: rows)
+        } else if let sqlite = db as? SQLiteSession {
+            try await sqlite.insert(into: "resource_history", columns: Self.historyColumns, rows: prepared.map { p in
+                [.text(p.write.type), .text(p.write.id), .integer(p.version), .text(lastUpdated), .integer(0),
+                 .text(p.existing == nil ? "POST" : "PUT"), .nullable(p.compartment), .text(p.content)]
+            })
         } else {
             for chunk in Self.chunks(prepared, 300) {
                 let rows = chunk.map { p -> SQLQueryString in
@@ -289,6 +312,10 @@ extension Repository {
             try await copyIndex(copy, entries)
             return
         }
+        if let sqlite = db as? SQLiteSession {
+            try await Self.insertIndex(sqlite, entries)
+            return
+        }
         var byTable: [String: [SQLQueryString]] = [:]
         for (seq, type, compartment, e) in entries {
             let c = Self.sqlValue(compartment)
@@ -304,12 +331,8 @@ extension Repository {
             }
             byTable[e.table, default: []].append(row)
         }
-        let columns: [String: String] = [
-            "sp_string": "norm, exact", "sp_token": "system, code, text", "sp_date": "lo, hi", "sp_number": "value",
-            "sp_quantity": "value, system, code", "sp_reference": "target_type, target_id, url", "sp_uri": "value",
-        ]
         for (table, rows) in byTable {
-            guard let cols = columns[table] else { continue }
+            guard let cols = Self.indexColumns[table]?.joined(separator: ", ") else { continue }
             for chunk in Self.chunks(rows, 1000) {
                 let sql: SQLQueryString = "INSERT INTO \(ident: table) (seq, res_type, param, compartment, \(unsafeRaw: cols)) VALUES "
                     + Array(chunk).joined(separator: ", ")
