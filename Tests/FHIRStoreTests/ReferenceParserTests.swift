@@ -1,3 +1,4 @@
+import FHIRJSON
 @testable import FHIRStore
 import Testing
 
@@ -31,5 +32,36 @@ struct ReferenceParserTests {
     @Test(arguments: cases)
     func parses(_ c: Case) {
         #expect(ReferenceParser.parse(c.reference) == c.expected)
+    }
+}
+
+/// `ReferenceWalk` finds every `reference` element with the location a client would write for it.
+struct ReferenceWalkTests {
+    static let resource: JSON = try! JSONParser.parse(#"""
+        {"resourceType":"Encounter","subject":{"reference":"Patient/p"},
+         "participant":[{"type":[{"text":"x"}]},{"individual":{"reference":"Practitioner/d","display":"Dr"}}],
+         "contained":[{"resourceType":"Location","id":"l","managingOrganization":{"reference":"Organization/o"}}],
+         "location":[{"location":{"reference":"#l"}}],"text":{"div":"reference"}}
+        """#)
+
+    @Test func findsReferencesWithTheirLocations() {
+        var found: [String] = []
+        ReferenceWalk.forEach(in: Self.resource, path: "Bundle.entry[3].resource", skipContained: false) { ref, location in
+            found.append(ref + " @ " + location())
+        }
+        #expect(found == [
+            "Patient/p @ Bundle.entry[3].resource.subject.reference",
+            "Practitioner/d @ Bundle.entry[3].resource.participant[1].individual.reference",
+            "Organization/o @ Bundle.entry[3].resource.contained[0].managingOrganization.reference",
+            "#l @ Bundle.entry[3].resource.location[0].location.reference",
+        ])
+    }
+
+    @Test func literalReferencesLeaveOutContainedAndLocalOnes() {
+        let refs = Repository.literalReferences(in: Self.resource, path: "Encounter")
+        #expect(refs.map { "\($0.reference.type)/\($0.reference.id) @ \($0.location)" } == [
+            "Patient/p @ Encounter.subject.reference",
+            "Practitioner/d @ Encounter.participant[1].individual.reference",
+        ])
     }
 }

@@ -357,20 +357,12 @@ extension Repository {
     /// Every relative literal reference (`Type/id`) in `resource`, with its location.
     static func literalReferences(in resource: JSON, path: String) -> [(reference: ReferenceParser.Parsed, location: String)] {
         var out: [(ReferenceParser.Parsed, String)] = []
-        func walk(_ node: JSON, _ path: String, inContained: Bool) {
-            switch node {
-            case .object(let o):
-                if let ref = o["reference"]?.stringValue, !ReferenceParser.isAbsolute(ref), !ref.hasPrefix("#"), !ref.hasPrefix("urn:"),
-                   !ref.utf8.contains(63 /* ? */), let parsed = ReferenceParser.parse(ref) {
-                    out.append((parsed, path + ".reference"))
-                }
-                for m in o where m.key != "contained" { walk(m.value, path + "." + m.key, inContained: inContained) }
-            case .array(let items):
-                for (i, item) in items.enumerated() { walk(item, path + "[\(i)]", inContained: inContained) }
-            default: return
+        ReferenceWalk.forEach(in: resource, path: path, skipContained: true) { ref, location in
+            if !ReferenceParser.isAbsolute(ref), !ref.hasPrefix("#"), !ref.hasPrefix("urn:"), !ref.utf8.contains(63 /* ? */),
+               let parsed = ReferenceParser.parse(ref) {
+                out.append((parsed, location()))
             }
         }
-        walk(resource, path, inContained: false)
         return out
     }
 

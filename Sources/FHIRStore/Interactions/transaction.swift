@@ -152,7 +152,10 @@ extension Repository {
         for (k, a) in actions.enumerated() {
             guard let resource = a.resource else { continue }
             var pending: [(String, String)] = []
-            Self.collectReferences(resource, "\(a.location).resource") { ref, loc in pending.append((ref, loc)) }
+            // Only conditional references (`Patient?identifier=…`) are resolved here.
+            ReferenceWalk.forEach(in: resource, path: "\(a.location).resource", skipContained: false) { ref, location in
+                if ref.utf8.contains(63 /* ? */) { pending.append((ref, location())) }
+            }
             for (ref, loc) in pending where map[ref] == nil {
                 guard let q = ref.firstIndex(of: "?") else { continue }
                 let t = String(ref[..<q])
@@ -228,19 +231,6 @@ extension Repository {
 
     static func responseBundle(_ type: String, _ entries: [JSON]) -> JSON {
         ["resourceType": "Bundle", "id": .string(newId()), "type": .string(type), "entry": .array(entries)]
-    }
-
-    static func collectReferences(_ node: JSON, _ path: String, _ visit: (String, String) -> Void) {
-        switch node {
-        case .object(let o):
-            for m in o {
-                if m.key == "reference", let s = m.value.stringValue { visit(s, path + ".reference") }
-                else { collectReferences(m.value, path + "." + m.key, visit) }
-            }
-        case .array(let items):
-            for (i, item) in items.enumerated() { collectReferences(item, path + "[\(i)]", visit) }
-        default: return
-        }
     }
 
     static func rewriteReferences(_ node: JSON, _ map: [String: String]) -> JSON {
