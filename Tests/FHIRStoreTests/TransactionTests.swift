@@ -29,6 +29,12 @@ import Testing
             let patientRef = o?["subject"]?["reference"]?.stringValue ?? ""
             #expect(patientRef.hasPrefix("Patient/") && !patientRef.contains("urn:uuid"))
             #expect(o?["performer"]?.arrayValue?.first?["reference"]?.stringValue?.hasPrefix("Organization/") == true)
+            // A resource whose only references are urn:uuid ones is rewritten too, and searchable by them.
+            let patient = try #require(try await search(repo, "Patient", "family=Abaeva")["entry"]?.arrayValue?.first?["resource"])
+            let orgRef = patient["managingOrganization"]?["reference"]?.stringValue ?? ""
+            #expect(orgRef.hasPrefix("Organization/") && !orgRef.contains("urn:uuid"))
+            #expect(try await search(repo, "Patient", "organization=\(orgRef)")["entry"]?.arrayValue?.count == 1)
+            #expect(try await search(repo, "Observation", "subject=\(patientRef)")["entry"]?.arrayValue?.count == 1)
 
             // Again: the conditional create matches, so no second organisation.
             let second = try await repo.process(bundle: json(Self.bundle), baseURL: base)

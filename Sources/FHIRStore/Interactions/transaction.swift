@@ -151,10 +151,11 @@ extension Repository {
         for (ref, target) in conditionalCache where map[ref] == nil { map[ref] = target }
         for (k, a) in actions.enumerated() {
             guard let resource = a.resource else { continue }
+            // Conditional references (`Patient?identifier=…`) not resolved yet, with their locations for errors.
             var pending: [(String, String)] = []
-            // Only conditional references (`Patient?identifier=…`) are resolved here.
+            var known = false
             ReferenceWalk.forEach(in: resource, path: "\(a.location).resource", skipContained: false) { ref, location in
-                if ref.utf8.contains(63 /* ? */) { pending.append((ref, location())) }
+                if map[ref] != nil { known = true } else if ref.utf8.contains(63 /* ? */) { pending.append((ref, location())) }
             }
             for (ref, loc) in pending where map[ref] == nil {
                 guard let q = ref.firstIndex(of: "?") else { continue }
@@ -166,7 +167,7 @@ extension Repository {
                 }
                 map[ref] = "\(t)/\(matches[0])"
             }
-            var rewritten = pending.isEmpty ? resource : Self.rewriteReferences(resource, map)
+            var rewritten = known || !pending.isEmpty ? Self.rewriteReferences(resource, map) : resource
             if a.method == "PUT", case .object(var o) = rewritten, let id = actions[k].id { o["id"] = .string(id); rewritten = .object(o) }
             actions[k].resource = rewritten
         }
