@@ -6,22 +6,12 @@ import SQLKit
 /// A PostgreSQL connection as an `SQLDatabase` that also offers `COPY … FROM STDIN`, which SQLKit cannot express:
 /// the store's bulk writes (imports, demo data, services writing thousands of resources) stream their rows with it
 /// instead of building multi-row `INSERT`s with a bound parameter per value.
-struct PostgresSession: SQLDatabase {
+struct PostgresSession: DatabaseSession {
     let base: any SQLDatabase
     let connection: PostgresConnection
     /// Whether queries run as named prepared statements (`PreparedStatements`): only for key lookups outside a
     /// transaction (`Database.read(prepared:)`).
     var prepared = false
-
-    var logger: Logger { base.logger }
-    var eventLoop: any EventLoop { base.eventLoop }
-    var version: (any SQLDatabaseReportedVersion)? { base.version }
-    var dialect: any SQLDialect { base.dialect }
-    var queryLogLevel: Logger.Level? { base.queryLogLevel }
-
-    func execute(sql query: any SQLExpression, _ onRow: @escaping @Sendable (any SQLRow) -> ()) -> EventLoopFuture<Void> {
-        base.execute(sql: query, onRow)
-    }
 
     func execute(sql query: any SQLExpression, _ onRow: @escaping @Sendable (any SQLRow) -> ()) async throws {
         if prepared {
@@ -36,10 +26,6 @@ struct PostgresSession: SQLDatabase {
             }
         }
         try await base.execute(sql: query, onRow)
-    }
-
-    func withSession<R>(_ closure: @escaping @Sendable (any SQLDatabase) async throws -> R) async throws -> R {
-        try await closure(self)
     }
 
     /// Streams `rows` into `table` with `COPY table (columns) FROM STDIN` (text format). `table` and `columns` are

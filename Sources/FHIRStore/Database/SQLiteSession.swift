@@ -1,5 +1,3 @@
-import Logging
-import NIOCore
 import SQLiteKit
 import SQLKit
 import Synchronization
@@ -10,27 +8,9 @@ import Synchronization
 /// Through SQLKit each value became an `SQLBind` in an expression tree, was serialised, boxed as `Encodable` and
 /// encoded back into an `SQLiteData`: about a tenth of an import's time. Here the statement text is built once
 /// per chunk and the values are already what SQLite binds.
-struct SQLiteSession: SQLDatabase {
+struct SQLiteSession: DatabaseSession {
     let base: any SQLDatabase
     let connection: SQLiteConnection
-
-    var logger: Logger { base.logger }
-    var eventLoop: any EventLoop { base.eventLoop }
-    var version: (any SQLDatabaseReportedVersion)? { base.version }
-    var dialect: any SQLDialect { base.dialect }
-    var queryLogLevel: Logger.Level? { base.queryLogLevel }
-
-    func execute(sql query: any SQLExpression, _ onRow: @escaping @Sendable (any SQLRow) -> ()) -> EventLoopFuture<Void> {
-        base.execute(sql: query, onRow)
-    }
-
-    func execute(sql query: any SQLExpression, _ onRow: @escaping @Sendable (any SQLRow) -> ()) async throws {
-        try await base.execute(sql: query, onRow)
-    }
-
-    func withSession<R>(_ closure: @escaping @Sendable (any SQLDatabase) async throws -> R) async throws -> R {
-        try await closure(self)
-    }
 
     /// The rows of one statement with values bound as they are.
     func rows(_ sql: String, _ binds: [SQLiteData]) async throws -> [SQLiteRow] {
