@@ -77,10 +77,10 @@ public struct DemoLoader: Sendable {
         return summary
     }
 
-    /// The first district doctor's day: six visits of the first working day from today booked by people of the
-    /// area (the third remote), so that the demo clinician has a day to work through. Mothers and children are
-    /// left alone: the cabinet's demo books for them. Booked as of midnight, so that the morning's past slots can be
-    /// taken too.
+    /// The first district doctor's day: six visits, the third remote, on the first working day from today with
+    /// room for them, booked by people of the area, so that the demo clinician has a day to work through. Mothers
+    /// and children are left alone: the cabinet's demo books for them. Booked as of midnight, so that a slot that
+    /// begins while the demo loads can still be taken.
     func bookFirstDay(role: String?) async throws {
         guard let role else { return }
         let (area, parents) = try await repository.serviceTransaction { tx -> (String?, Set<String>) in
@@ -103,8 +103,11 @@ public struct DemoLoader: Sendable {
             }
             return all
         }.sorted { ($0.json["start"]?.stringValue ?? "") < ($1.json["start"]?.stringValue ?? "") }
-        guard let first = free.first?.json["start"]?.stringValue?.prefix(10) else { return }
-        let slots = free.filter { $0.json["start"]?.stringValue?.hasPrefix(first) == true }
+        // The first day with room for six visits a slot apart: today's past slots are not free, so late in the
+        // day today has too few left and the day is tomorrow's (or Monday's).
+        let days = Dictionary(grouping: free) { String($0.json["start"]?.stringValue?.prefix(10) ?? "") }
+        guard let first = days.keys.sorted().first(where: { (days[$0]?.count ?? 0) >= 12 }) ?? free.first.map({ String($0.json["start"]?.stringValue?.prefix(10) ?? "") }),
+              let slots = days[first] else { return }
         let kazakhstan = 5 * 3600.0
         let midnight = Date(timeIntervalSince1970: ((Date().timeIntervalSince1970 + kazakhstan) / 86_400).rounded(.down) * 86_400 - kazakhstan)
         let booking = BookingService(repository: repository)
