@@ -26,7 +26,7 @@ import Testing
             }
             await #expect(throws: FHIRError.self) { try await repo.read(type: "Patient", id: "no-such-patient") }
             // On one connection: the statement is prepared once, then executed with each id.
-            let (plans, family) = try await repo.database.read(prepared: true) { sql -> (Int, String?) in
+            let (plans, family) = try await repo.database.read(keyLookup: true) { sql -> (Int, String?) in
                 var family: String?
                 for p in written {
                     family = try await sql.raw("SELECT content FROM resources WHERE res_type = \(bind: "Patient") AND res_id = \(bind: p.id)").first()?
@@ -76,11 +76,12 @@ import Testing
         #expect(try !lookup(""))
     }
 
-    @Test(arguments: Self.postgres)
+    /// On SQLite the lookup runs on an inline connection whose failed preparation must not be cached either.
+    @Test(arguments: TestDatabase.available)
     func aFailedStatementDoesNotPoisonTheConnection(_ db: TestDatabase) async throws {
         try await db.withRepository { repo in
             let probe: @Sendable () async throws -> Int = {
-                try await repo.database.read(prepared: true) { sql in
+                try await repo.database.read(keyLookup: true) { sql in
                     try await sql.raw("SELECT COUNT(*) AS n FROM prepared_probe WHERE n > \(bind: 0)").first()?.decode(column: "n", as: Int.self) ?? -1
                 }
             }
@@ -91,7 +92,7 @@ import Testing
                 try await sql.raw("INSERT INTO prepared_probe VALUES (1), (2)").run()
             }
             // …and the same statement succeeds once it does: PostgresNIO would otherwise answer with the remembered
-            // error on the connection that saw it.
+            // error on the connection that saw it; SQLite's cached statement is re-prepared after the schema change.
             for _ in 0..<3 { #expect(try await probe() == 2) }
             try await repo.database.transaction { sql in try await sql.raw("DROP TABLE prepared_probe").run() }
         }

@@ -16,7 +16,7 @@ public final class Database: Sendable {
     public let kind: DatabaseKind
     public let configuration: DatabaseConfiguration
     let logger: Logger
-    /// Runs a body on a pooled connection; the flag: its statements may be prepared (`read(prepared:)`).
+    /// Runs a body on a pooled connection; the flag: its statements are lookups by key (`read(keyLookup:)`).
     private let withConn: @Sendable (Bool, @Sendable (any SQLDatabase) async throws -> any Sendable) async throws -> any Sendable
     private let shutdownPool: @Sendable () async -> Void
     /// SQLite allows one writer; serialising writers in-process avoids busy errors and retries.
@@ -42,7 +42,20 @@ public final class Database: Sendable {
                     _ = try await conn.query(pragma).get()
                 }
             }
-            withConn = { _, body in
+            let inline = ConnectionPool(source: InlineSQLiteSource(path: path), maxConnections: maxConnections ?? 4, logger: logger,
+                                        eventLoopGroup: group) { _ in }
+            withConn = { keyLookup, body in
+                if keyLookup {
+                    let conn = try await inline.acquire()
+                    do {
+                        let r = try await body(InlineSQLiteSession(connection: conn, logger: logger))
+                        inline.release(conn)
+                        return r
+                    } catch {
+                        inline.release(conn)
+                        throw error
+                    }
+                }
                 let conn = try await pool.acquire()
                 do {
                     let r = try await body(SQLiteSession(base: conn.sql(queryLogLevel: .trace), connection: conn))
@@ -53,7 +66,7 @@ public final class Database: Sendable {
                     throw error
                 }
             }
-            shutdownPool = { await pool.shutdown() }
+            shutdownPool = { await inline.shutdown(); await pool.shutdown() }
         case .postgres(let url):
             kind = .postgres
             var config = try SQLPostgresConfiguration(url: url)
@@ -62,10 +75,10 @@ public final class Database: Sendable {
             let pool = ConnectionPool(source: source, maxConnections: maxConnections ?? Self.defaultPostgresConnections, logger: logger, eventLoopGroup: group) { conn in
                 _ = try await conn.query("SET client_min_messages TO WARNING", logger: logger)
             }
-            withConn = { prepared, body in
+            withConn = { keyLookup, body in
                 let conn = try await pool.acquire()
                 do {
-                    let r = try await body(PostgresSession(base: conn.sql(queryLogLevel: .trace), connection: conn, prepared: prepared))
+                    let r = try await body(PostgresSession(base: conn.sql(queryLogLevel: .trace), connection: conn, prepared: keyLookup))
                     pool.release(conn)
                     return r
                 } catch {
@@ -79,16 +92,18 @@ public final class Database: Sendable {
 
     /// Runs `body` on one pooled connection, outside any transaction.
     ///
-    /// `prepared`: on PostgreSQL, run the statements as named prepared statements, which PostgreSQL plans once for
-    /// any values after a few runs. Only for statements whose best plan does not depend on the values — a lookup
-    /// by primary or unique key. A search is not one: with generic estimates PostgreSQL joins two criteria by a
-    /// nested loop over both indexes (an Observation search by subject and code took 63 ms instead of 1 ms).
-    public func read<T: Sendable>(prepared: Bool = false, _ body: @escaping @Sendable (any SQLDatabase) async throws -> T) async throws -> T {
-        try await session(prepared: prepared, body)
+    /// `keyLookup`: the statements are lookups by primary or unique key, whose cost the index bounds and whose best
+    /// plan does not depend on the values. On PostgreSQL they run as named prepared statements, which PostgreSQL
+    /// plans once for any values after a few runs; a search is not one: with generic estimates PostgreSQL joins two
+    /// criteria by a nested loop over both indexes (an Observation search by subject and code took 63 ms instead of
+    /// 1 ms). On SQLite they run on the calling thread with statements prepared once (`InlineSQLiteConnection`)
+    /// instead of on SQLiteNIO's thread pool.
+    public func read<T: Sendable>(keyLookup: Bool = false, _ body: @escaping @Sendable (any SQLDatabase) async throws -> T) async throws -> T {
+        try await session(keyLookup: keyLookup, body)
     }
 
-    private func session<T: Sendable>(prepared: Bool, _ body: @escaping @Sendable (any SQLDatabase) async throws -> T) async throws -> T {
-        let r = try await withConn(prepared) { db in try await body(db) }
+    private func session<T: Sendable>(keyLookup: Bool, _ body: @escaping @Sendable (any SQLDatabase) async throws -> T) async throws -> T {
+        let r = try await withConn(keyLookup) { db in try await body(db) }
         guard let t = r as? T else { preconditionFailure("connection result type mismatch") }
         return t
     }
@@ -96,7 +111,7 @@ public final class Database: Sendable {
     /// Runs `body` in one transaction: all of it is committed or none of it.
     public func transaction<T: Sendable>(_ body: @escaping @Sendable (any SQLDatabase) async throws -> T) async throws -> T {
         let run: @Sendable () async throws -> T = {
-            try await self.session(prepared: false) { db in
+            try await self.session(keyLookup: false) { db in
                 try await db.raw(self.kind == .sqlite ? "BEGIN IMMEDIATE" : "BEGIN").run()
                 do {
                     let result = try await body(db)

@@ -10,7 +10,7 @@ struct PostgresSession: DatabaseSession {
     let base: any SQLDatabase
     let connection: PostgresConnection
     /// Whether queries run as named prepared statements (`PreparedStatements`): only for key lookups outside a
-    /// transaction (`Database.read(prepared:)`).
+    /// transaction (`Database.read(keyLookup:)`).
     var prepared = false
 
     func execute(sql query: any SQLExpression, _ onRow: @escaping @Sendable (any SQLRow) -> ()) async throws {

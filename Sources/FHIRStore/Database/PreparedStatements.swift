@@ -7,7 +7,7 @@ import Synchronization
 /// A read by key is a short query whose parsing and planning cost more than running it. A named statement is
 /// parsed once per connection and, after a few runs, PostgreSQL keeps a generic plan for it, so repeated reads
 /// skip the parser and planner. Only for statements whose plan does not depend on the values
-/// (`Database.read(prepared:)`): generic plans of searches are wrong for skewed values.
+/// (`Database.read(keyLookup:)`): generic plans of searches are wrong for skewed values.
 ///
 /// PostgresNIO prepares statements whose name and SQL are static members of a type. Dynamic SQL gets a static
 /// home in a slot: `Slot<A, B, C>` for 16 × 16 × 16 digit types, each slot bound for the life of the process to

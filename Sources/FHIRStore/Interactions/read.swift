@@ -5,7 +5,7 @@ extension Repository {
     /// `GET [type]/[id]`: the current version; 404 when unknown, 410 when deleted, 403 outside the request's scope.
     public func read(type: String, id: String) async throws -> StoredResource {
         try checkType(type)
-        return try await database.read(prepared: true) { db in try await self.readChecked(db, type: type, id: id) }
+        return try await database.read(keyLookup: true) { db in try await self.readChecked(db, type: type, id: id) }
     }
 
     /// The current version, with the errors of `read` (404, 410, 403).
@@ -21,7 +21,7 @@ extension Repository {
     public func readText(type: String, id: String) async throws -> StoredText {
         try checkType(type)
         let condition = try AccessScope.current.readCondition(type)
-        let row = try await database.read(prepared: true) { db -> (StoredText, Bool)? in
+        let row = try await database.read(keyLookup: true) { db -> (StoredText, Bool)? in
             let rows = try await db.raw("SELECT r.version_id, r.last_updated, r.deleted, r.compartment, r.content" + Self.allowedColumn(condition)
                                         + " FROM resources r WHERE r.res_type = \(bind: type) AND r.res_id = \(bind: id)").all()
             guard let row = rows.first else { return nil }

@@ -15,7 +15,7 @@ extension Repository {
         // The self link shows only what was applied, so a client can see what was skipped.
         let ignored = Set(request.ignored)
         let applied = parameters.filter { !ignored.contains($0.0) }
-        return try await database.read(prepared: request.isKeyLookup) { db in try await self.search(db, request, parameters: applied, baseURL: baseURL, verbatim: verbatim, clause: clause) }
+        return try await database.read(keyLookup: request.isKeyLookup) { db in try await self.search(db, request, parameters: applied, baseURL: baseURL, verbatim: verbatim, clause: clause) }
     }
 
     /// Ids of the current resources matching a query string (conditional create/update/delete, conditional references).

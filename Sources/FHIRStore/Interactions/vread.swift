@@ -7,7 +7,7 @@ extension Repository {
         try checkType(type)
         guard let v = Int(version) else { throw FHIRError.notFound(type, id + "/_history/" + version) }
         let condition = try AccessScope.current.historyCondition(type)
-        let rows = try await database.read(prepared: true) { db in
+        let rows = try await database.read(keyLookup: true) { db in
             try await db.raw("SELECT last_updated, deleted, compartment, content" + Self.allowedColumn(condition)
                              + " FROM resource_history WHERE res_type = \(bind: type) AND res_id = \(bind: id) AND version_id = \(bind: v)").all()
         }

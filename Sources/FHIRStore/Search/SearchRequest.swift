@@ -32,7 +32,7 @@ public struct SearchRequest: Sendable {
 
     /// A lookup by key: only `identifier` or `_id` criteria with one plain value each, default order, nothing
     /// included. Its best plan does not depend on the values, so PostgreSQL may plan it once
-    /// (`Database.read(prepared:)`); any other search is planned for its values.
+    /// (`Database.read(keyLookup:)`); any other search is planned for its values.
     public var isKeyLookup: Bool {
         !criteria.isEmpty && sort.isEmpty && includes.isEmpty && revincludes.isEmpty
             && criteria.allSatisfy { ($0.code == "identifier" || $0.code == "_id") && $0.modifier == nil && $0.chain == nil && $0.values.count == 1 }
