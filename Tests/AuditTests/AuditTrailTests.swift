@@ -1,4 +1,4 @@
-import Audit
+@testable import Audit
 import DatabaseTesting
 import FHIRStore
 import SQLKit
@@ -10,6 +10,18 @@ import Testing
         AuditEntry(recorded: "2026-11-25T10:00:\(String(format: "%02d", i % 60)).000Z", actor: "acc-\(i % 3)", role: "clinician",
                    organization: "org-1", patient: patient, action: i.isMultiple(of: 2) ? "read" : "search",
                    target: "Observation/o\(i)", outcome: 200, source: "10.0.0.\(i % 255)")
+    }
+
+    /// The chain is SHA-256 over the previous hash, U+001E and the unit-separated fields, in lower-case hex; the
+    /// expected values come from Python's hashlib, so a chain written before any rewrite of the hashing still verifies.
+    @Test func chainHashesAreSHA256OfTheDocumentedText() {
+        let first = AuditEntry(recorded: "2026-12-04T05:00:00.000Z", actor: "acct-7", role: "clinician", organization: "org-1",
+                               patient: "pat-9", action: "read", target: "Patient/pat-9", outcome: 200, source: "127.0.0.1")
+        let second = AuditEntry(recorded: "2026-12-04T05:00:01.000Z", actor: "Қ-врач", role: "clinician", action: "search",
+                                target: "Observation?subject=Patient/ä", outcome: 403, purpose: "экстренный случай")
+        let h1 = AuditChain.hash(previous: AuditChain.genesis, entry: first)
+        #expect(h1 == "8383e4336504331d0902c6dcdced23dc5335ff8a2ec36f2d4c230e9c3ee8813a")
+        #expect(AuditChain.hash(previous: h1, entry: second) == "b207898c9cf800588e6c50281a7e67fd27612c8781cbaca5590238e3256b14f0")
     }
 
     @Test(arguments: TestDatabase.available)
