@@ -1,22 +1,32 @@
 import FHIRStore
 import Logging
 import SQLKit
+import Synchronization
 
 /// Appends audit entries to `audit_log`, chained by hash.
 ///
 /// Entries are buffered and written in batches (every `flushInterval` or `batchSize` entries, and at
 /// `shutdown`), so that recording a read does not turn every read into a database write; a crash can lose at
-/// most the entries of the last interval. One writer at a time extends the chain: in-process by this actor,
-/// across processes by the database (SQLite's single writer; an advisory lock on PostgreSQL).
-public actor AuditLog {
+/// most the entries of the last interval. Recording is a lock and an append, not an actor call: every FHIR
+/// request records one entry, and the hop to an actor's executor was a thread switch under load. One writer at a
+/// time extends the chain: in-process each batch waits for the one before it, across processes the database
+/// serialises them (SQLite's single writer; an advisory lock on PostgreSQL).
+public final class AuditLog: Sendable {
     public let database: Database
     let logger: Logger
     let batchSize: Int
     let flushInterval: Duration
-    private var buffer: [AuditEntry] = []
-    private var flusher: Task<Void, Never>?
-    /// The batch being written; the next flush waits for it.
-    private var inFlight: Task<Void, any Error>?
+
+    private struct State {
+        var buffer: [AuditEntry] = []
+        /// The timer that flushes what was recorded within `flushInterval`.
+        var timer: Task<Void, Never>?
+        /// A flush for a full batch is already on its way.
+        var flushRequested = false
+        /// The batch being written; the next one waits for it.
+        var inFlight: Task<Void, any Error>?
+    }
+    private let state = Mutex(State())
 
     public init(database: Database, logger: Logger = Logger(label: "densauluq.audit"), batchSize: Int = 256,
                 flushInterval: Duration = .milliseconds(200)) {
@@ -28,28 +38,38 @@ public actor AuditLog {
 
     /// Queues entries, e.g. one per patient a batch job touched; they are written within `flushInterval`.
     public func record(contentsOf entries: [AuditEntry]) {
-        guard let last = entries.last else { return }
-        buffer.append(contentsOf: entries.dropLast())
-        record(last)
+        guard !entries.isEmpty else { return }
+        enum Next { case flush, startTimer, nothing }
+        let next = state.withLock { s -> Next in
+            s.buffer.append(contentsOf: entries)
+            if s.buffer.count >= batchSize, !s.flushRequested { s.flushRequested = true; return .flush }
+            return s.timer == nil ? .startTimer : .nothing
+        }
+        switch next {
+        case .flush:
+            Task { await self.flushLogging() }
+        case .startTimer:
+            let interval = flushInterval
+            let timer = Task {
+                try? await Task.sleep(for: interval)
+                guard !Task.isCancelled else { return }
+                self.state.withLock { $0.timer = nil }
+                await self.flushLogging()
+            }
+            // Another entry may have started a timer meanwhile; one is enough.
+            let extra = state.withLock { s -> Bool in
+                if s.timer == nil { s.timer = timer; return false }
+                return true
+            }
+            if extra { timer.cancel() }
+        case .nothing:
+            break
+        }
     }
 
     /// Queues an entry; it is written within `flushInterval`.
     public func record(_ entry: AuditEntry) {
-        buffer.append(entry)
-        if buffer.count >= batchSize {
-            Task { await self.flushLogging() }
-        } else if flusher == nil {
-            let interval = flushInterval
-            flusher = Task {
-                try? await Task.sleep(for: interval)
-                await self.timerFired()
-            }
-        }
-    }
-
-    private func timerFired() async {
-        flusher = nil
-        await flushLogging()
+        record(contentsOf: [entry])
     }
 
     private func flushLogging() async {
@@ -61,34 +81,41 @@ public actor AuditLog {
     /// Writes every queued entry now, after any write already under way, so that entries reach the chain in the
     /// order they were recorded. On failure the entries go back to the front of the queue.
     public func flush() async throws {
-        guard !buffer.isEmpty else {
-            // Nothing new, but a caller of flush() expects what was recorded before to be written.
-            _ = try await inFlight?.value
-            return
-        }
-        let entries = buffer
-        buffer = []
-        let previous = inFlight
         let database = self.database
-        // Each batch is written after the one before it, so entries reach the chain in recording order.
-        let write = Task {
-            _ = try? await previous?.value
-            try await Self.append(entries, to: database)
+        let (write, entries) = state.withLock { s -> (Task<Void, any Error>?, [AuditEntry]) in
+            s.flushRequested = false
+            // Nothing new, but a caller of flush() expects what was recorded before to be written.
+            guard !s.buffer.isEmpty else { return (s.inFlight, []) }
+            let entries = s.buffer
+            s.buffer = []
+            let previous = s.inFlight
+            // Each batch is written after the one before it, so entries reach the chain in recording order.
+            let write = Task {
+                _ = try? await previous?.value
+                try await Self.append(entries, to: database)
+            }
+            s.inFlight = write
+            return (write, entries)
         }
-        inFlight = write
-        defer { if inFlight == write { inFlight = nil } }
+        guard let write else { return }
         do {
             try await write.value
+            state.withLock { s in if s.inFlight == write { s.inFlight = nil } }
         } catch {
-            buffer = entries + buffer
+            state.withLock { s in
+                if s.inFlight == write { s.inFlight = nil }
+                s.buffer = entries + s.buffer
+            }
             throw error
         }
     }
 
     /// Writes the queue and stops the timer; call before closing the database.
     public func shutdown() async throws {
-        flusher?.cancel()
-        flusher = nil
+        state.withLock { s in
+            s.timer?.cancel()
+            s.timer = nil
+        }
         try await flush()
     }
 

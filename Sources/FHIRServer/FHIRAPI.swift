@@ -85,7 +85,7 @@ public struct FHIRAPI: Sendable {
             }
             if let refusal {
                 // Refused attempts are part of the trail too: they are what an intrusion looks like.
-                await audit?.record(AuditRecord.entry(request: request, path: String(path), principal: nil, status: refusal.status.code, peer: peer))
+                audit?.record(AuditRecord.entry(request: request, path: String(path), principal: nil, status: refusal.status.code, peer: peer))
                 return refusal
             }
         }
@@ -94,7 +94,7 @@ public struct FHIRAPI: Sendable {
         if let principal {
             do { scope = try policy.scope(for: principal, accessReason: request.headers[AuditRecord.accessReason]) } catch {
                 let response = FHIRResponse.error(error)
-                await audit?.record(AuditRecord.entry(request: request, path: String(path), principal: principal, status: response.status.code, peer: peer))
+                audit?.record(AuditRecord.entry(request: request, path: String(path), principal: principal, status: response.status.code, peer: peer))
                 return response
             }
         }
@@ -107,12 +107,12 @@ public struct FHIRAPI: Sendable {
             let entry = AuditRecord.entry(request: request, path: String(path), principal: principal, status: response.status.code, peer: peer)
             let patients = trace.patients
             if patients.isEmpty {
-                await audit.record(entry)
+                audit.record(entry)
             } else {
                 for patient in patients {
                     var e = entry
                     e.patient = patient
-                    await audit.record(e)
+                    audit.record(e)
                 }
             }
         }

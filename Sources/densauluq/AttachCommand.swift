@@ -35,7 +35,7 @@ struct AttachCommand: AsyncParsableCommand {
                 let now = Instant.now().iso
                 let patients = trace.patients
                 for start in stride(from: 0, to: patients.count, by: 20_000) {
-                    await audit.record(contentsOf: patients[start..<min(start + 20_000, patients.count)].map { patient in
+                    audit.record(contentsOf: patients[start..<min(start + 20_000, patients.count)].map { patient in
                         AuditEntry(recorded: now, actor: "cli", role: "system-admin", patient: patient,
                                    action: "$auto-attach", target: "$auto-attach", outcome: 200, source: "densauluq attach auto")
                     })

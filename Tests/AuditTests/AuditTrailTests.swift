@@ -28,13 +28,13 @@ import Testing
     func anIntactChainVerifiesAndBuffersAreFlushed(_ db: TestDatabase) async throws {
         try await db.withRepository { repo in
             let log = AuditLog(database: repo.database, batchSize: 50, flushInterval: .milliseconds(20))
-            for i in 0..<120 { await log.record(Self.entry(i, patient: i.isMultiple(of: 4) ? "p2" : "p1")) }
+            for i in 0..<120 { log.record(Self.entry(i, patient: i.isMultiple(of: 4) ? "p2" : "p1")) }
             try await log.shutdown()
             let report = try await AuditVerifier.verify(repo.database, pageSize: 7)   // several pages
             #expect(report.rows == 120 && report.broken == nil && report.head.count == 64)
             // A second writer continues the same chain.
             let other = AuditLog(database: repo.database)
-            await other.record(Self.entry(500))
+            other.record(Self.entry(500))
             try await other.shutdown()
             #expect(try await AuditVerifier.verify(repo.database).rows == 121)
             // What a citizen sees: entries about their record only, newest first.
@@ -50,7 +50,7 @@ import Testing
             let log = AuditLog(database: repo.database, batchSize: 16, flushInterval: .milliseconds(5))
             await withTaskGroup(of: Void.self) { group in
                 for t in 0..<8 {
-                    group.addTask { for i in 0..<100 { await log.record(Self.entry(t * 1000 + i)) } }
+                    group.addTask { for i in 0..<100 { log.record(Self.entry(t * 1000 + i)) } }
                 }
             }
             try await log.shutdown()
@@ -58,7 +58,7 @@ import Testing
             #expect(report.rows == 800 && report.broken == nil)
             // Fewer entries than a batch are written by the timer, without a flush.
             let quiet = AuditLog(database: repo.database, batchSize: 1000, flushInterval: .milliseconds(20))
-            await quiet.record(Self.entry(9999))
+            quiet.record(Self.entry(9999))
             var rows = 0
             for _ in 0..<250 where rows < 801 {
                 try await Task.sleep(for: .milliseconds(20))
@@ -119,7 +119,7 @@ import Testing
     /// Ten chained entries, written.
     static func writeTen(_ repo: Repository) async throws {
         let log = AuditLog(database: repo.database)
-        for i in 0..<10 { await log.record(entry(i)) }
+        for i in 0..<10 { log.record(entry(i)) }
         try await log.shutdown()
     }
 

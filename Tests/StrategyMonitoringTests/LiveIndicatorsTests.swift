@@ -48,10 +48,10 @@ import Testing
                 "period": ["start": .string(now)]])
             // The audit trail: one organisation's staff and one citizen used the platform.
             let audit = AuditLog(database: repo.database, flushInterval: .milliseconds(20))
-            await audit.record(AuditEntry(recorded: now, actor: "doctor", role: "clinician", organization: "kz-phc-1", patient: "p", action: "read", target: "/x", outcome: 200))
-            await audit.record(AuditEntry(recorded: now, actor: "doctor2", role: "clinician", organization: "kz-phc-1", patient: "p", action: "read", target: "/x", outcome: 200))
-            await audit.record(AuditEntry(recorded: now, actor: "citizen-1", role: "citizen", patient: "p", action: "search", target: "/me", outcome: 200))
-            await audit.record(AuditEntry(recorded: now, actor: "citizen-2", role: "citizen", patient: "p", action: "search", target: "/me", outcome: 403))
+            audit.record(AuditEntry(recorded: now, actor: "doctor", role: "clinician", organization: "kz-phc-1", patient: "p", action: "read", target: "/x", outcome: 200))
+            audit.record(AuditEntry(recorded: now, actor: "doctor2", role: "clinician", organization: "kz-phc-1", patient: "p", action: "read", target: "/x", outcome: 200))
+            audit.record(AuditEntry(recorded: now, actor: "citizen-1", role: "citizen", patient: "p", action: "search", target: "/me", outcome: 200))
+            audit.record(AuditEntry(recorded: now, actor: "citizen-2", role: "citizen", patient: "p", action: "search", target: "/me", outcome: 403))
             try await audit.flush()
             try await audit.shutdown()
 

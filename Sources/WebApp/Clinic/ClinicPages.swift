@@ -153,7 +153,7 @@ extension PageRequest {
     /// An audit entry for a page's action on one patient's record outside `withRecordAccess` (a service write).
     func audit(_ action: String, patient: String, status: Int) async {
         guard let principal else { return }
-        await app.audit?.record(AuditEntry(recorded: Instant.now().iso, actor: principal.sub.value, role: principal.role, organization: principal.org,
+        app.audit?.record(AuditEntry(recorded: Instant.now().iso, actor: principal.sub.value, role: principal.role, organization: principal.org,
                                            patient: patient, action: action, target: request.uri.path, outcome: status))
     }
 }

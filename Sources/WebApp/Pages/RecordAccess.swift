@@ -25,7 +25,7 @@ extension PageRequest {
             status = 500
         }
         for patient in trace.patients {
-            await app.audit?.record(AuditEntry(recorded: Instant.now().iso, actor: principal.sub.value, role: principal.role, organization: principal.org,
+            app.audit?.record(AuditEntry(recorded: Instant.now().iso, actor: principal.sub.value, role: principal.role, organization: principal.org,
                                                patient: patient, action: action, target: request.uri.path, outcome: status))
         }
         return try result.get()

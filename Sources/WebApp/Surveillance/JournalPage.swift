@@ -28,7 +28,7 @@ extension EpidemiologyPages {
         let trace = AccessTrace()
         let cases = try await AccessTrace.$current.withValue(trace) { try await counts.journal(filter, limit: 200) }
         for patient in trace.patients {
-            await app.audit?.record(AuditEntry(recorded: Instant.now().iso, actor: principal.sub.value, role: principal.role,
+            app.audit?.record(AuditEntry(recorded: Instant.now().iso, actor: principal.sub.value, role: principal.role,
                                                organization: principal.org, patient: patient, action: "journal",
                                                target: "/surveillance/journal", outcome: 200))
         }

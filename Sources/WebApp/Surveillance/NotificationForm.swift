@@ -84,7 +84,7 @@ extension EpidemiologyPages {
 
     /// The audit trail's entry of the notification (it writes a patient's record).
     func record(_ page: PageRequest, _ principal: AccessToken, patient: String, target: String, status: Int) async {
-        await app.audit?.record(AuditEntry(recorded: Instant.now().iso, actor: principal.sub.value, role: principal.role, organization: principal.org,
+        app.audit?.record(AuditEntry(recorded: Instant.now().iso, actor: principal.sub.value, role: principal.role, organization: principal.org,
                                      patient: patient, action: "notify", target: target, outcome: status,
                                      source: page.request.headers[HTTPField.Name("X-Forwarded-For")!]))
     }
