@@ -31,6 +31,7 @@ struct Serve: AsyncParsableCommand {
     var rateLimit: Double = 100
 
     func run() async throws {
+        LoggingSystem.bootstrap { label in DeferredMetadataLogHandler(label: label) }
         var logger = Logger(label: "densauluq")
         logger.logLevel = Logger.Level(rawValue: logLevel) ?? .info
         let database = try await db.open(logger: logger)
