@@ -37,7 +37,9 @@ final class InlineSQLiteConnection: ConnectionPoolItem, @unchecked Sendable {
             throw InlineSQLiteError(code: opened, message: message, sql: "open \(path)")
         }
         // `query_only`: a mistake that sends a write here fails instead of bypassing the writer's lock.
-        for pragma in ["PRAGMA busy_timeout=30000", "PRAGMA cache_size=-65536", "PRAGMA query_only=1"] {
+        // A smaller page cache than the thread pool's connections: a lookup by key touches a few pages, and SQLite
+        // empties a reader's cache after every commit anyway.
+        for pragma in ["PRAGMA busy_timeout=30000", "PRAGMA cache_size=-16384", "PRAGMA query_only=1"] {
             try query(pragma, []) { _ in }
         }
     }
