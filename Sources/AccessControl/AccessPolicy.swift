@@ -57,7 +57,7 @@ public struct AccessPolicy: Sendable {
         var scope: AccessScope
         if token.role == AccessToken.systemRole {
             guard let org = token.org else { throw FHIRError(403, "forbidden", "The integration client has no organisation") }
-            let patients = AccessScope.Patients.query(PatientSets.careOf(organization: org, practitioner: nil))
+            let patients = AccessScope.Patients.matching(PatientSets.careOf(organization: org, practitioner: nil))
             scope = AccessScope(read: patients, write: patients, owner: Self.source(org), ownedOnly: true,
                                 holder: "information system of Organization/\(org)")
         } else {
@@ -87,7 +87,7 @@ public struct AccessPolicy: Sendable {
             guard let org = token.org else { throw FHIRError(403, "forbidden", "The clinician account has no organisation") }
             let holder = "clinician at Organization/\(org)"
             if breakingGlass { return AccessScope(read: .all, write: .all, owner: Self.source(org), holder: holder) }
-            let patients = AccessScope.Patients.query(PatientSets.careOf(organization: org, practitioner: token.practitioner))
+            let patients = AccessScope.Patients.matching(PatientSets.careOf(organization: org, practitioner: token.practitioner))
             return AccessScope(read: patients, write: patients, owner: Self.source(org), holder: holder)
         case .pharmacist:
             return AccessScope(read: .all, write: .all, readTypes: .only(Self.pharmacyReadTypes.union(Self.directoryTypes)),

@@ -40,16 +40,27 @@ public enum PatientSets {
     ]
 
     /// Patients in the care of `organization` or of `practitioner` (a clinician, or an organisation's
-    /// information system when `practitioner` is nil).
-    public static func careOf(organization: String?, practitioner: String?) -> SQLQueryString {
+    /// information system when `practitioner` is nil): a probe for the patient at hand — is there a care
+    /// reference in that patient's compartment to the organisation or practitioner — answered by the index
+    /// `sp_reference_target (target_type, target_id, compartment)`. As a subquery of all such patients, every read
+    /// of one record by a polyclinic's clinician first listed every reference to the polyclinic (15 ms for one
+    /// read at 6,328 references in the demo; growing with the polyclinic).
+    public static func careOf(organization: String?, practitioner: String?) -> AccessScope.PatientCondition {
         var targets: [SQLQueryString] = []
-        if let organization { targets.append("(target_type = 'Organization' AND target_id = \(bind: organization))") }
-        if let practitioner { targets.append("(target_type = 'Practitioner' AND target_id = \(bind: practitioner))") }
-        guard !targets.isEmpty else { return "SELECT compartment FROM sp_reference WHERE 1 = 0" }
+        if let organization { targets.append("(care.target_type = 'Organization' AND care.target_id = \(bind: organization))") }
+        if let practitioner { targets.append("(care.target_type = 'Practitioner' AND care.target_id = \(bind: practitioner))") }
+        guard !targets.isEmpty else { return AccessScope.PatientCondition { _ in "1 = 0" } }
         let types = careParameters.map(\.type)
         let params = Array(Set(careParameters.flatMap(\.params))).sorted()
-        return "SELECT compartment FROM sp_reference WHERE res_type IN (\(binds: types)) AND param IN (\(binds: params)) AND ("
-            + targets.joined(separator: " OR ") + ")"
+        let probe: SQLQueryString = " AND care.res_type IN (\(binds: types)) AND care.param IN (\(binds: params)))"
+        let ranges = targets
+        return AccessScope.PatientCondition { compartment in
+            // One EXISTS per target, so each is a single range of the index.
+            let each = ranges.map { target -> SQLQueryString in
+                "EXISTS (SELECT 1 FROM sp_reference care WHERE " + target + " AND care.compartment = " + compartment + probe
+            }
+            return "(" + each.joined(separator: " OR ") + ")"
+        }
     }
 
     /// Patients living in `region` (Patient.address.state) with a notifiable diagnosis.

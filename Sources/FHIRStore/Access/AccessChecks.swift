@@ -22,13 +22,13 @@ extension Repository {
 
     /// Throws 403 naming the first of `rows` (by `resources.seq`) whose patient compartment is not in `patients`.
     /// A patient-data resource without a patient is outside every limited scope.
-    func checkCompartments(_ db: any SQLDatabase, _ scope: AccessScope, _ patients: SQLQueryString,
+    func checkCompartments(_ db: any SQLDatabase, _ scope: AccessScope, _ patients: AccessScope.PatientCondition,
                            _ rows: [(Int64, PendingWrite)], what: String) async throws {
         guard !rows.isEmpty else { return }
         let bySeq = Dictionary(rows.map { ($0.0, $0.1) }, uniquingKeysWith: { a, _ in a })
         for chunk in Self.chunks(rows.map(\.0), 500) {
-            let outside = try await db.raw("SELECT r.seq FROM resources r WHERE r.seq IN (\(binds: Array(chunk))) AND NOT (COALESCE(r.compartment, '') IN ("
-                                           + patients + ")) LIMIT 1").all()
+            let outside = try await db.raw("SELECT r.seq FROM resources r WHERE r.seq IN (\(binds: Array(chunk))) AND NOT ("
+                                           + patients("COALESCE(r.compartment, '')") + ") LIMIT 1").all()
             if let row = outside.first, let w = bySeq[try row.decode(column: "seq", as: Int64.self)] {
                 throw scope.forbidden("\(what) \(w.type)/\(w.id): its patient is not one whose record the \(scope.holder) may write", location: w.location)
             }

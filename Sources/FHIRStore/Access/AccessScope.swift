@@ -16,8 +16,32 @@ public struct AccessScope: Sendable {
     public enum Patients: Sendable {
         case all
         case none
-        /// A subquery that selects the ids of the covered patients (`SELECT compartment FROM …`).
-        case query(SQLQueryString)
+        /// The covered patients as a condition on a compartment id (`PatientCondition`).
+        case matching(PatientCondition)
+
+        /// The patients a subquery selects (`SELECT compartment FROM …`), for sets that are small or only
+        /// searched as a whole.
+        public static func query(_ subquery: SQLQueryString) -> Patients { .matching(.subquery(subquery)) }
+    }
+
+    /// Whether a patient compartment id belongs to a set of patients, as SQL on any expression for that id.
+    ///
+    /// A set can be a subquery (`expr IN (SELECT …)`), which the database evaluates once per statement — all of
+    /// it, whatever the statement reads — or a probe for the one patient at hand (`EXISTS (SELECT … WHERE
+    /// compartment = expr …)`), which an index answers in a few steps. A clinician's patients are a probe: read
+    /// by id as a subquery, every read of a polyclinic's record listed all references to the polyclinic first.
+    public struct PatientCondition: Sendable {
+        private let make: @Sendable (SQLQueryString) -> SQLQueryString
+
+        /// `make(expr)`: the condition that the compartment id `expr` is one of the set.
+        public init(_ make: @escaping @Sendable (SQLQueryString) -> SQLQueryString) { self.make = make }
+
+        public static func subquery(_ subquery: SQLQueryString) -> PatientCondition {
+            PatientCondition { expr in expr + " IN (" + subquery + ")" }
+        }
+
+        /// The condition on the compartment id `expr` (an SQL expression such as `r.compartment`).
+        public func callAsFunction(_ expr: SQLQueryString) -> SQLQueryString { make(expr) }
     }
 
     /// Which resource types a scope covers.
@@ -103,8 +127,8 @@ public struct AccessScope: Sendable {
         case .none:
             guard population else { throw forbidden("read patient data (\(type))") }
             compartment = "r.compartment IS NULL"
-        case .query(let q):
-            compartment = population ? "(r.compartment IS NULL OR r.compartment IN (" + q + "))" : "r.compartment IN (" + q + ")"
+        case .matching(let patients):
+            compartment = population ? "(r.compartment IS NULL OR " + patients("r.compartment") + ")" : patients("r.compartment")
         }
         return row.map { compartment + " AND " + $0 } ?? compartment
     }
@@ -128,7 +152,7 @@ public struct AccessScope: Sendable {
         switch read {
         case .all: return nil
         case .none: throw forbidden("read patient data (\(type))")
-        case .query(let q): return "compartment IN (" + q + ")"
+        case .matching(let patients): return patients("resource_history.compartment")
         }
     }
 
@@ -140,9 +164,9 @@ public struct AccessScope: Sendable {
         if Self.isPatientData(type), case .none = write { throw forbidden("write patient data (\(type))", location: location) }
     }
 
-    /// The subquery of writable patients, nil when every patient is writable.
-    var writablePatients: SQLQueryString? {
-        if case .query(let q) = write { return q }
+    /// The writable patients, nil when every patient is writable.
+    var writablePatients: PatientCondition? {
+        if case .matching(let patients) = write { return patients }
         return nil
     }
 

@@ -240,6 +240,15 @@ public enum Migrations {
         Migration(version: 14, description: "index of the encounters' organisations") { _ in
             ["CREATE INDEX sp_reference_encounter_provider ON sp_reference (seq, target_id) WHERE res_type = 'Encounter' AND param = 'service-provider'"]
         },
+        // A clinician's access is a probe per patient: a care reference to the clinician's organisation or to
+        // the clinician in that patient's compartment (`PatientSets.careOf`). With the compartment in the index of
+        // references by target, the probe is one index range instead of all references to the organisation.
+        Migration(version: 15, description: "references by target and patient") { _ in
+            [
+                "DROP INDEX sp_reference_target",
+                "CREATE INDEX sp_reference_target ON sp_reference (target_type, target_id, compartment)",
+            ]
+        },
     ]
 
     /// The statements that remove the append-only guard of `audit_log` — what an attacker with the database
