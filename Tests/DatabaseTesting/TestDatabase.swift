@@ -13,6 +13,9 @@ public enum TestDatabase: String, CaseIterable, CustomTestStringConvertible, Sen
 
     public static var available: [TestDatabase] { postgresURL == nil ? [.sqlite] : [.sqlite, .postgres] }
 
+    /// `kind` when it is available: for tests of one database's own machinery.
+    public static func available(_ kind: TestDatabase) -> [TestDatabase] { available.filter { $0 == kind } }
+
     public var testDescription: String { rawValue }
 
     /// A fresh, migrated, empty database for one test.

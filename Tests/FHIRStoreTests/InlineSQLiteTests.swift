@@ -10,9 +10,7 @@ import Testing
 /// kept, run on the calling thread. A kept statement must never keep an old snapshot, a half-read statement must
 /// not hold up the writer, and nothing may be written through them.
 @Suite struct InlineSQLiteTests {
-    static var sqlite: [TestDatabase] { TestDatabase.available.filter { $0 == .sqlite } }
-
-    @Test(arguments: Self.sqlite)
+    @Test(arguments: TestDatabase.available(.sqlite))
     func keptStatementsSeeEveryCommittedVersion(_ db: TestDatabase) async throws {
         try await db.withRepository { repo in
             let p = try await repo.create(type: "Patient", resource: patient(family: "Inline0")).resource
@@ -30,7 +28,7 @@ import Testing
         }
     }
 
-    @Test(arguments: Self.sqlite)
+    @Test(arguments: TestDatabase.available(.sqlite))
     func valuesComeBackAsStored(_ db: TestDatabase) async throws {
         try await db.withRepository { repo in
             let row = try await repo.database.read(keyLookup: true) { sql in
@@ -49,7 +47,7 @@ import Testing
         }
     }
 
-    @Test(arguments: Self.sqlite)
+    @Test(arguments: TestDatabase.available(.sqlite))
     func nothingIsWrittenThroughThem(_ db: TestDatabase) async throws {
         try await db.withRepository { repo in
             await #expect(throws: (any Error).self) {
@@ -69,7 +67,7 @@ import Testing
 
     /// A reader that stops in the middle of its rows (an error in the row handler) must not keep its snapshot:
     /// the WAL could then never be checkpointed past it.
-    @Test(arguments: Self.sqlite)
+    @Test(arguments: TestDatabase.available(.sqlite))
     func aStatementLeftMidwayDoesNotHoldTheWAL(_ db: TestDatabase) async throws {
         try await db.withRepository { repo in
             guard case .sqlite(let path) = repo.database.configuration else { return }

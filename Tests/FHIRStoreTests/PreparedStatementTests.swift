@@ -8,9 +8,7 @@ import Testing
 /// unnamed path returns, also once PostgreSQL switches to a generic plan, and a failed statement must not leave a
 /// connection that keeps failing.
 @Suite struct PreparedStatementTests {
-    static var postgres: [TestDatabase] { TestDatabase.available.filter { $0 == .postgres } }
-
-    @Test(arguments: Self.postgres)
+    @Test(arguments: TestDatabase.available(.postgres))
     func readsByIdArePreparedAndAnswerAsBefore(_ db: TestDatabase) async throws {
         try await db.withRepository { repo in
             let written = try await repo.transaction { tx in
