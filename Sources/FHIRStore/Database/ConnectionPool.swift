@@ -89,6 +89,19 @@ final class ConnectionPool<Source: ConnectionPoolSource>: @unchecked Sendable wh
         }
     }
 
+    /// Runs `body` with a connection of the pool and gives it back afterwards, also when `body` throws.
+    func withConnection<R>(_ body: (Source.Connection) async throws -> R) async throws -> R {
+        let conn = try await acquire()
+        do {
+            let result = try await body(conn)
+            release(conn)
+            return result
+        } catch {
+            release(conn)
+            throw error
+        }
+    }
+
     /// Returns a connection; nil gives back the slot of a connection that could not be opened.
     func release(_ conn: Source.Connection?) {
         // A connection that comes back after shutdown (a background job's, mid-query when the pool closed) is

@@ -46,24 +46,10 @@ public final class Database: Sendable {
                                         eventLoopGroup: group) { _ in }
             withConn = { keyLookup, body in
                 if keyLookup {
-                    let conn = try await inline.acquire()
-                    do {
-                        let r = try await body(InlineSQLiteSession(connection: conn, logger: logger))
-                        inline.release(conn)
-                        return r
-                    } catch {
-                        inline.release(conn)
-                        throw error
-                    }
+                    return try await inline.withConnection { conn in try await body(InlineSQLiteSession(connection: conn, logger: logger)) }
                 }
-                let conn = try await pool.acquire()
-                do {
-                    let r = try await body(SQLiteSession(base: conn.sql(queryLogLevel: .trace), connection: conn))
-                    pool.release(conn)
-                    return r
-                } catch {
-                    pool.release(conn)
-                    throw error
+                return try await pool.withConnection { conn in
+                    try await body(SQLiteSession(base: conn.sql(queryLogLevel: .trace), connection: conn))
                 }
             }
             shutdownPool = { await inline.shutdown(); await pool.shutdown() }
@@ -76,14 +62,8 @@ public final class Database: Sendable {
                 _ = try await conn.query("SET client_min_messages TO WARNING", logger: logger)
             }
             withConn = { keyLookup, body in
-                let conn = try await pool.acquire()
-                do {
-                    let r = try await body(PostgresSession(base: conn.sql(queryLogLevel: .trace), connection: conn, prepared: keyLookup))
-                    pool.release(conn)
-                    return r
-                } catch {
-                    pool.release(conn)
-                    throw error
+                try await pool.withConnection { conn in
+                    try await body(PostgresSession(base: conn.sql(queryLogLevel: .trace), connection: conn, prepared: keyLookup))
                 }
             }
             shutdownPool = { await pool.shutdown() }
