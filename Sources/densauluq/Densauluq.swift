@@ -15,7 +15,7 @@ struct Densauluq: AsyncParsableCommand {
 
 /// Options shared by every command that opens the database.
 struct DatabaseOptions: ParsableArguments {
-    @Option(name: .long, help: "Database URL: postgres://user:pass@host:port/db, or a SQLite file path (default: $DENSAULUQ_DATABASE_URL or densauluq.sqlite).")
+    @Option(name: .long, help: "Database URL: postgres://user:pass@host:port/db (a Unix socket: postgres://user@/db?host=/var/run/postgresql), or a SQLite file path (default: $DENSAULUQ_DATABASE_URL or densauluq.sqlite).")
     var database: String?
 
     @Option(name: .long, help: "Most connections open to the database at once (default: $DENSAULUQ_DATABASE_CONNECTIONS, else 4 for SQLite and 4 per core, 8 to 32, for PostgreSQL; SQLite opens as many again, read-only, for lookups by key).")

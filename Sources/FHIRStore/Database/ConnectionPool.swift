@@ -26,11 +26,14 @@ final class ConnectionPool<Source: ConnectionPoolSource>: @unchecked Sendable wh
     private let logger: Logger
     private let eventLoopGroup: any EventLoopGroup
     private let prepare: @Sendable (Source.Connection) async throws -> Void
+    /// Where the connections go, without password: for `DatabaseConnectionError`.
+    private let endpoint: String
     private let state = Mutex(State())
 
-    init(source: Source, maxConnections: Int, logger: Logger, eventLoopGroup: any EventLoopGroup,
+    init(source: Source, endpoint: String, maxConnections: Int, logger: Logger, eventLoopGroup: any EventLoopGroup,
          prepare: @escaping @Sendable (Source.Connection) async throws -> Void) {
         self.source = source
+        self.endpoint = endpoint
         self.maxConnections = maxConnections
         self.logger = logger
         self.eventLoopGroup = eventLoopGroup
@@ -63,9 +66,12 @@ final class ConnectionPool<Source: ConnectionPoolSource>: @unchecked Sendable wh
                         throw PoolClosedError()
                     }
                     return conn
-                } catch {
+                } catch let error as PoolClosedError {
                     release(nil)
                     throw error
+                } catch {
+                    release(nil)
+                    throw DatabaseConnectionError(endpoint: endpoint, underlying: error)
                 }
             case .wait:
                 // nil: a connection closed and its slot is free, so try again (and maybe open a new one).

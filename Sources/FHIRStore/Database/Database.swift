@@ -36,13 +36,13 @@ public final class Database: Sendable {
         case .sqlite(let path):
             kind = .sqlite
             let source = SQLiteConnectionSource(configuration: .init(storage: .file(path: path), enableForeignKeys: false))
-            let pool = ConnectionPool(source: source, maxConnections: maxConnections ?? 4, logger: logger, eventLoopGroup: group) { conn in
+            let pool = ConnectionPool(source: source, endpoint: configuration.description, maxConnections: maxConnections ?? 4, logger: logger, eventLoopGroup: group) { conn in
                 for pragma in ["PRAGMA journal_mode=WAL", "PRAGMA synchronous=NORMAL", "PRAGMA busy_timeout=30000",
                                "PRAGMA cache_size=-65536", "PRAGMA temp_store=MEMORY"] {
                     _ = try await conn.query(pragma).get()
                 }
             }
-            let inline = ConnectionPool(source: InlineSQLiteSource(path: path), maxConnections: maxConnections ?? 4, logger: logger,
+            let inline = ConnectionPool(source: InlineSQLiteSource(path: path), endpoint: configuration.description, maxConnections: maxConnections ?? 4, logger: logger,
                                         eventLoopGroup: group) { _ in }
             withConn = { keyLookup, body in
                 if keyLookup {
@@ -55,10 +55,10 @@ public final class Database: Sendable {
             shutdownPool = { await inline.shutdown(); await pool.shutdown() }
         case .postgres(let url):
             kind = .postgres
-            var config = try SQLPostgresConfiguration(url: url)
+            var config = try PostgresURL.configuration(url)
             config.coreConfiguration.options.connectTimeout = .seconds(10)
             let source = PostgresConnectionSource(sqlConfiguration: config)
-            let pool = ConnectionPool(source: source, maxConnections: maxConnections ?? Self.defaultPostgresConnections, logger: logger, eventLoopGroup: group) { conn in
+            let pool = ConnectionPool(source: source, endpoint: configuration.description, maxConnections: maxConnections ?? Self.defaultPostgresConnections, logger: logger, eventLoopGroup: group) { conn in
                 _ = try await conn.query("SET client_min_messages TO WARNING", logger: logger)
             }
             withConn = { keyLookup, body in
