@@ -6,7 +6,7 @@ import FHIRStore
 enum CapabilityStatementBuilder {
     static func build(baseURL: String, software: String, version: String, operations: [FHIROperation] = []) -> JSON {
         func describe(_ o: FHIROperation) -> JSON {
-            ["name": .string(o.name), "definition": .string("http://densauluq.kz/fhir/OperationDefinition/\(o.name)"), "documentation": .string(o.documentation)]
+            ["name": .string(o.name), "definition": .string(o.definition), "documentation": .string(o.documentation)]
         }
         var resources: [JSON] = []
         for type in ResourceTypes.supported.sorted() {
@@ -41,7 +41,9 @@ enum CapabilityStatementBuilder {
                 "searchRevInclude": .array(revIncludes.sorted().map { .string($0) }),
                 "searchParam": .array(params),
             ]
-            let typeOperations = operations.filter { $0.resourceType == type }
+            // One entry per operation, also when it works at type and at instance level (`$validate`).
+            var listed = Set<String>()
+            let typeOperations = operations.filter { $0.resourceType == type && listed.insert($0.name + " " + $0.definition).inserted }
             if !typeOperations.isEmpty, case .object(var o) = resource {
                 o["operation"] = .array(typeOperations.map(describe))
                 resource = .object(o)
@@ -64,6 +66,8 @@ enum CapabilityStatementBuilder {
                 "resource": .array(resources),
                 "interaction": [["code": "transaction"], ["code": "batch"], ["code": "history-system"]],
                 "searchParam": .array(common),
+                // Compartment search: `Patient/[id]/[type]`.
+                "compartment": ["http://hl7.org/fhir/CompartmentDefinition/patient"],
                 "operation": .array(operations.filter { $0.level == .system }.map(describe)),
             ]],
         ]

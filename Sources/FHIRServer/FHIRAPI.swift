@@ -25,7 +25,8 @@ public struct FHIRAPI: Sendable {
     public let requireAuthentication: Bool
     /// Turns a verified token into what the request may read and write.
     public let policy: AccessPolicy
-    /// The `$operations` of capability modules.
+    /// The `$operations`: the specification's that the core implements (`CoreOperations`), then those of
+    /// capability modules.
     public let operations: [FHIROperation]
     private let capabilities: CapabilityCache
 
@@ -40,8 +41,8 @@ public struct FHIRAPI: Sendable {
         self.audit = audit
         self.requireAuthentication = requireAuthentication
         self.policy = policy
-        self.operations = operations
-        capabilities = CapabilityCache(operations: operations)
+        self.operations = CoreOperations.make(repository) + operations
+        capabilities = CapabilityCache(operations: self.operations)
     }
 
     /// Registers the routes on `router`.
@@ -187,6 +188,12 @@ public struct FHIRAPI: Sendable {
                 return FHIRResponse.json(r.json, pretty: pretty, headers: FHIRResponse.versionHeaders(r, baseURL: base, location: false))
             case (.get, 3) where parts[2] == "_history":
                 return FHIRResponse.json(try await repository.history(type: parts[0], id: parts[1], parameters: parameters, baseURL: base), pretty: pretty)
+            case (.get, 3) where parts[0] == "Patient":
+                // Compartment search: `Patient/[id]/Observation?code=…` is the search restricted to the patient's record.
+                return FHIRResponse.json(try await repository.search(type: parts[2], parameters: parameters, baseURL: base, strict: strictHandling(request),
+                                                                     verbatim: true, compartment: parts[1]), pretty: pretty)
+            case (.get, 3):
+                throw FHIRError(404, "not-supported", "Compartment search is supported for the Patient compartment only (Patient/[id]/\(parts[2]))")
             case (.get, 4) where parts[2] == "_history":
                 let r = try await repository.vread(type: parts[0], id: parts[1], version: parts[3])
                 return FHIRResponse.json(r.json, pretty: pretty, headers: FHIRResponse.versionHeaders(r, baseURL: base, location: false))
@@ -247,7 +254,7 @@ public struct FHIRAPI: Sendable {
             throw FHIRError(405, "not-supported", "$\(name) changes data: invoke it with POST")
         }
         let id = parts.count == 3 ? parts[1] : nil
-        let result = try await operation.run(OperationCall(id: id, parameters: parameters, principal: principal, baseURL: base))
+        let result = try await operation.run(OperationCall(id: id, parameters: parameters, principal: principal, baseURL: base, query: query))
         return FHIRResponse.json(result.resource, status: HTTPResponse.Status(code: result.status), pretty: pretty)
     }
 

@@ -116,6 +116,46 @@ import Testing
             #expect(params.isSuperset(of: ["family", "birthdate", "identifier", "_id", "_lastUpdated"]))
             // Parameters we cannot evaluate are not claimed.
             #expect(!params.contains("phone") && !params.contains("deceased"))
+            // The specification's operations, under the specification's definitions, and the Patient compartment.
+            let operations = (patient?["operation"]?.arrayValue ?? []).compactMap { $0["definition"]?.stringValue }
+            #expect(operations.contains("http://hl7.org/fhir/OperationDefinition/Patient-everything"))
+            #expect(operations.filter { $0 == "http://hl7.org/fhir/OperationDefinition/Resource-validate" }.count == 1)
+            let observation = resources.first { $0["type"]?.stringValue == "Observation" }
+            #expect(observation?["operation"]?.arrayValue?.contains { $0["name"]?.stringValue == "validate" } == true)
+            #expect(cs["rest"]?.arrayValue?.first?["compartment"]?.arrayValue?.first?.stringValue == "http://hl7.org/fhir/CompartmentDefinition/patient")
+        }
+    }
+
+    @Test func patientRecordAndValidateOverHTTP() async throws {
+        try await withApp { client in
+            let p = #"{"resourceType":"Patient","name":[{"family":"Nurlanova"}],"gender":"female"}"#
+            let created = try await client.execute(uri: "/fhir/Patient", method: .post, headers: Self.fhirJSON, body: ByteBuffer(string: p))
+            let id = try #require(Self.body(created)["id"]?.stringValue)
+            let o = #"{"resourceType":"Observation","status":"final","code":{"text":"pulse"},"subject":{"reference":"Patient/\#(id)"}}"#
+            #expect(try await client.execute(uri: "/fhir/Observation", method: .post, headers: Self.fhirJSON, body: ByteBuffer(string: o)).status == .created)
+
+            let record = try await client.execute(uri: "/fhir/Patient/\(id)/$everything", method: .get)
+            #expect(record.status == .ok)
+            let types = (Self.body(record)["entry"]?.arrayValue ?? []).compactMap { $0["resource"]?["resourceType"]?.stringValue }
+            #expect(types == ["Patient", "Observation"])
+            let compartment = try await client.execute(uri: "/fhir/Patient/\(id)/Observation?_count=5", method: .get)
+            #expect(compartment.status == .ok)
+            #expect(Self.body(compartment)["total"]?.numberLiteral == "1")
+            #expect(try await client.execute(uri: "/fhir/Encounter/\(id)/Observation", method: .get).status == .notFound)
+            let unsupported = try await client.execute(uri: "/fhir/Patient/\(id)/$everything?start=2020", method: .get)
+            #expect(unsupported.status == .badRequest)
+
+            // $validate answers 200 with the problems, or with none; nothing is stored either way.
+            let bad = #"{"resourceType":"Observation","status":"maybe","code":{"text":"x"}}"#
+            let checked = try await client.execute(uri: "/fhir/Observation/$validate", method: .post, headers: Self.fhirJSON, body: ByteBuffer(string: bad))
+            #expect(checked.status == .ok)
+            let issues = Self.body(checked)["issue"]?.arrayValue ?? []
+            #expect(issues.contains { $0["severity"]?.stringValue == "error" && $0["expression"]?.arrayValue?.first?.stringValue == "Observation.status" })
+            let wrapped = #"{"resourceType":"Parameters","parameter":[{"name":"resource","resource":\#(o)}]}"#
+            let fine = try await client.execute(uri: "/fhir/Observation/$validate", method: .post, headers: Self.fhirJSON, body: ByteBuffer(string: wrapped))
+            #expect(Self.body(fine)["issue"]?.arrayValue?.first?["severity"]?.stringValue == "information")
+            let count = try await client.execute(uri: "/fhir/Observation?_summary=count", method: .get)
+            #expect(Self.body(count)["total"]?.numberLiteral == "1")
         }
     }
 }

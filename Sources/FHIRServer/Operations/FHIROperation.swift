@@ -23,14 +23,18 @@ public struct FHIROperation: Sendable {
     public let affectsState: Bool
     /// One line for the CapabilityStatement.
     public let documentation: String
+    /// The canonical URL of its OperationDefinition: the specification's for a standard operation
+    /// (`$everything`, `$validate`), ours otherwise.
+    public let definition: String
     public let run: @Sendable (OperationCall) async throws -> OperationResult
 
-    public init(name: String, level: Level, affectsState: Bool, documentation: String,
+    public init(name: String, level: Level, affectsState: Bool, documentation: String, definition: String? = nil,
                 run: @escaping @Sendable (OperationCall) async throws -> OperationResult) {
         self.name = name
         self.level = level
         self.affectsState = affectsState
         self.documentation = documentation
+        self.definition = definition ?? "http://densauluq.kz/fhir/OperationDefinition/\(name)"
         self.run = run
     }
 
@@ -52,12 +56,16 @@ public struct OperationCall: Sendable {
     public let principal: AccessToken?
     /// The API's base URL, for references in the answer.
     public let baseURL: String
+    /// The query string's parameters as given, `_count` and the like included (which `parameters` leaves out):
+    /// for operations that page like a search.
+    public let query: [(String, String)]
 
-    public init(id: String?, parameters: OperationParameters, principal: AccessToken?, baseURL: String) {
+    public init(id: String?, parameters: OperationParameters, principal: AccessToken?, baseURL: String, query: [(String, String)] = []) {
         self.id = id
         self.parameters = parameters
         self.principal = principal
         self.baseURL = baseURL
+        self.query = query
     }
 }
 

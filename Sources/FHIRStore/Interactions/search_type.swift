@@ -8,14 +8,26 @@ extension Repository {
     ///   - baseURL: the server base, for fullUrl and links (`http://host:port/fhir`).
     ///   - strict: `Prefer: handling=strict`: unknown parameters are errors instead of being skipped.
     ///   - verbatim: entries carry the stored text as `.verbatim` JSON (for responses) instead of parsed resources.
-    public func search(type: String, parameters: [(String, String)], baseURL: String, strict: Bool = false, verbatim: Bool = false) async throws -> JSON {
+    ///   - compartment: a compartment search (`GET Patient/[id]/[type]`): only resources in this patient's compartment.
+    public func search(type: String, parameters: [(String, String)], baseURL: String, strict: Bool = false, verbatim: Bool = false,
+                       compartment: String? = nil) async throws -> JSON {
         try checkType(type)
-        let request = try SearchRequest(type: type, parameters: parameters, strict: strict)
+        var request = try SearchRequest(type: type, parameters: parameters, strict: strict)
+        if let compartment {
+            guard AccessScope.isPatientData(type) else {
+                throw FHIRError(400, "invalid", "\(type) is not in the Patient compartment; search it as /\(type)", expression: type)
+            }
+            guard ReferenceParser.isId(compartment) else {
+                throw FHIRError(400, "invalid", "'\(compartment)' is not a valid Patient id", expression: "Patient")
+            }
+            request.compartment = compartment
+        }
         let clause = try whereClause(request)   // reports every problem before touching the database
         // The self link shows only what was applied, so a client can see what was skipped.
         let ignored = Set(request.ignored)
         let applied = parameters.filter { !ignored.contains($0.0) }
-        return try await database.read(keyLookup: request.isKeyLookup) { db in try await self.search(db, request, parameters: applied, baseURL: baseURL, verbatim: verbatim, clause: clause) }
+        let ready = request
+        return try await database.read(keyLookup: ready.isKeyLookup) { db in try await self.search(db, ready, parameters: applied, baseURL: baseURL, verbatim: verbatim, clause: clause) }
     }
 
     /// Ids of the current resources matching a query string (conditional create/update/delete, conditional references).
@@ -42,9 +54,10 @@ extension Repository {
         }
         if !issues.isEmpty { throw FHIRError(status: 400, issues: issues) }
         conditions += builder.conditions(criteria)
+        if let compartment = request.compartment { conditions.append("r.compartment = \(bind: compartment)") }
         let scope = AccessScope.current
         if let access = try scope.readCondition(request.type) { conditions.append(access) }
-        if scope.searchNeedsPatient, AccessScope.isPatientData(request.type),
+        if scope.searchNeedsPatient, AccessScope.isPatientData(request.type), request.compartment == nil,
            !request.criteria.contains(where: { Self.patientNaming.contains($0.code) && $0.chain == nil }) {
             throw scope.forbidden("search \(request.type) without naming a patient (\(Self.patientNaming.sorted().joined(separator: ", ")))")
         }
@@ -66,7 +79,7 @@ extension Repository {
         bundle["meta"] = ["lastUpdated": .string(Instant.now().iso)]
         bundle["type"] = "searchset"
         let selfQuery = Self.encodeQuery(parameters.filter { $0.0 != "_cursor" && $0.0 != "_offset" })
-        var links: [JSON] = [Self.link("self", "\(baseURL)/\(request.type)?\(Self.encodeQuery(parameters))")]
+        var links: [JSON] = [Self.link("self", "\(baseURL)/\(request.path)?\(Self.encodeQuery(parameters))")]
         if request.summaryCount || request.count == 0 {
             if wantsTotal, let n = try await db.raw(countSQL).all().first?.decode(column: "n", as: Int.self) { bundle["total"] = .number(String(n)) }
             bundle["link"] = .array(links)
@@ -123,10 +136,10 @@ extension Repository {
             } else {
                 next = "\(selfQuery)\(selfQuery.isEmpty ? "" : "&")_offset=\(request.offset + request.count)"
             }
-            links.append(Self.link("next", "\(baseURL)/\(request.type)?\(next)"))
+            links.append(Self.link("next", "\(baseURL)/\(request.path)?\(next)"))
         }
         if request.cursor != nil || request.offset > 0 {
-            links.append(Self.link("first", "\(baseURL)/\(request.type)?\(selfQuery)"))
+            links.append(Self.link("first", "\(baseURL)/\(request.path)?\(selfQuery)"))
         }
         bundle["link"] = .array(links)
         entries += try await included(db, request, seqs: seqs, matches: matchRefs, baseURL: baseURL)

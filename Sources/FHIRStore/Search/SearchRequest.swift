@@ -27,6 +27,11 @@ public struct SearchRequest: Sendable {
     public var summary: String?
     public var elements: [String]?
     public var total: Total = .accurate
+    /// Compartment search (`GET Patient/[id]/[type]`): only resources in this patient's compartment.
+    public var compartment: String?
+
+    /// Where the search was asked, for its links: `Observation`, or `Patient/123/Observation` in a compartment.
+    public var path: String { compartment.map { "Patient/\($0)/\(type)" } ?? type }
 
     public static let maxCount = 1000
 

@@ -1,0 +1,184 @@
+import DatabaseTesting
+import FHIRJSON
+@testable import FHIRStore
+import Foundation
+import Testing
+
+/// The patient's record across types: compartment search (`Patient/[id]/[type]`) and `Patient/[id]/$everything`,
+/// and `$validate`, which checks what a write would without writing.
+@Suite struct PatientRecordTests {
+    struct World {
+        var aigerim = "", bolat = "", practitioner = "", clinic = "", encounter = ""
+        var aigerimRecord: Set<String> = []
+    }
+
+    /// Two patients with records; Aigerim's encounter names a practitioner and a clinic (outside any compartment).
+    static func load(_ repo: Repository) async throws -> World {
+        var w = World()
+        w.clinic = try await repo.create(type: "Organization", resource: json(#"{"resourceType":"Organization","name":"Emhana 7"}"#)).resource.id
+        w.practitioner = try await repo.create(type: "Practitioner", resource: json(#"{"resourceType":"Practitioner","name":[{"family":"Seitova"}]}"#)).resource.id
+        w.aigerim = try await repo.create(type: "Patient", resource: patient(family: "Aitova")).resource.id
+        w.bolat = try await repo.create(type: "Patient", resource: patient(family: "Bolatov", given: "Bolat", gender: "male")).resource.id
+        w.aigerimRecord = ["Patient/" + w.aigerim]
+        w.encounter = try await repo.create(type: "Encounter", resource: json(#"""
+            {"resourceType":"Encounter","status":"finished","class":{"system":"http://terminology.hl7.org/CodeSystem/v3-ActCode","code":"AMB"},
+             "subject":{"reference":"Patient/\#(w.aigerim)"},"serviceProvider":{"reference":"Organization/\#(w.clinic)"},
+             "participant":[{"individual":{"reference":"Practitioner/\#(w.practitioner)"}}]}
+            """#)).resource.id
+        w.aigerimRecord.insert("Encounter/" + w.encounter)
+        for (who, code) in [(w.aigerim, "8867-4"), (w.aigerim, "2339-0"), (w.aigerim, "8867-4"), (w.bolat, "8867-4")] {
+            let id = try await repo.create(type: "Observation", resource: json(#"""
+                {"resourceType":"Observation","status":"final","code":{"coding":[{"system":"http://loinc.org","code":"\#(code)"}]},
+                 "subject":{"reference":"Patient/\#(who)"},"performer":[{"reference":"Practitioner/\#(w.practitioner)"}]}
+                """#)).resource.id
+            if who == w.aigerim { w.aigerimRecord.insert("Observation/" + id) }
+        }
+        _ = try await repo.create(type: "Condition", resource: json(#"{"resourceType":"Condition","subject":{"reference":"Patient/\#(w.bolat)"},"code":{"text":"J06.9"}}"#))
+        return w
+    }
+
+    /// Entries carry the stored text verbatim, as a response does: read back through the serialised bundle.
+    static func entries(_ bundle: JSON, mode: String) -> [String] {
+        let bundle = (try? JSONParser.parse(bundle.serialized())) ?? .null
+        return (bundle["entry"]?.arrayValue ?? []).filter { $0["search"]?["mode"]?.stringValue == mode }.compactMap { e in
+            guard let type = e["resource"]?["resourceType"]?.stringValue, let id = e["resource"]?["id"]?.stringValue else { return nil }
+            return type + "/" + id
+        }
+    }
+
+    static func link(_ bundle: JSON, _ relation: String) -> String? {
+        bundle["link"]?.arrayValue?.first { $0["relation"]?.stringValue == relation }?["url"]?.stringValue
+    }
+
+    static func query(of url: String) -> [(String, String)] {
+        SearchRequest.parseQuery(url.split(separator: "?", maxSplits: 1).dropFirst().first.map(String.init) ?? "")
+    }
+
+    @Test(arguments: TestDatabase.available)
+    func compartmentSearchStaysInsideThePatientsRecord(_ db: TestDatabase) async throws {
+        try await db.withRepository { repo in
+            let w = try await Self.load(repo)
+            let all = try await repo.search(type: "Observation", parameters: [], baseURL: base, compartment: w.aigerim)
+            #expect(Set(ids(all).map { "Observation/" + $0 }) == w.aigerimRecord.filter { $0.hasPrefix("Observation/") })
+            // Criteria apply inside the compartment; the links keep the compartment's path.
+            let page = try await repo.search(type: "Observation", parameters: [("code", "http://loinc.org|8867-4"), ("_count", "1")], baseURL: base, compartment: w.aigerim)
+            #expect(page["total"]?.numberLiteral == "2")
+            let next = try #require(Self.link(page, "next"))
+            #expect(next.hasPrefix("\(base)/Patient/\(w.aigerim)/Observation?"))
+            let second = try await repo.search(type: "Observation", parameters: Self.query(of: next), baseURL: base, compartment: w.aigerim)
+            #expect(Set(ids(page) + ids(second)).count == 2)
+            #expect(ids(try await repo.search(type: "Condition", parameters: [], baseURL: base, compartment: w.aigerim)).isEmpty)
+            #expect(ids(try await repo.search(type: "Condition", parameters: [], baseURL: base, compartment: w.bolat)).count == 1)
+            // A type outside the compartment, or a malformed id, is a 400 naming it.
+            await #expect(throws: FHIRError.self) { _ = try await repo.search(type: "Organization", parameters: [], baseURL: base, compartment: w.aigerim) }
+            do {
+                _ = try await repo.search(type: "Observation", parameters: [], baseURL: base, compartment: "no/such id")
+                Issue.record("a malformed patient id was accepted")
+            } catch let error as FHIRError {
+                #expect(error.status == 400)
+            }
+        }
+    }
+
+    @Test(arguments: TestDatabase.available)
+    func everythingIsTheWholeRecordOnceInPages(_ db: TestDatabase) async throws {
+        try await db.withRepository { repo in
+            let w = try await Self.load(repo)
+            let whole = try await repo.everything(patient: w.aigerim, parameters: [], baseURL: base)
+            #expect(Set(Self.entries(whole, mode: "match")) == w.aigerimRecord)
+            #expect(Self.entries(whole, mode: "match").first == "Patient/" + w.aigerim)
+            #expect(whole["total"]?.numberLiteral == String(w.aigerimRecord.count))
+            // What the record references outside any compartment comes along, once.
+            #expect(Self.entries(whole, mode: "include").sorted() == ["Organization/" + w.clinic, "Practitioner/" + w.practitioner].sorted())
+            #expect(Self.link(whole, "next") == nil)
+
+            // Pages of two, followed by their next links: every resource exactly once.
+            var seen: [String] = []
+            var parameters: [(String, String)] = [("_count", "2")]
+            var pages = 0
+            while true {
+                let page = try await repo.everything(patient: w.aigerim, parameters: parameters, baseURL: base)
+                seen += Self.entries(page, mode: "match")
+                pages += 1
+                guard let next = Self.link(page, "next") else { break }
+                #expect(next.hasPrefix("\(base)/Patient/\(w.aigerim)/$everything?"))
+                parameters = Self.query(of: next)
+                #expect(pages < 10, "paging does not end")
+                if pages >= 10 { break }
+            }
+            #expect(seen.count == w.aigerimRecord.count && Set(seen) == w.aigerimRecord)
+            #expect(pages == (w.aigerimRecord.count + 1) / 2)
+
+            // _type narrows the types; _since the time of change.
+            let observations = try await repo.everything(patient: w.aigerim, parameters: [("_type", "Observation")], baseURL: base)
+            #expect(Set(Self.entries(observations, mode: "match")) == w.aigerimRecord.filter { $0.hasPrefix("Observation/") })
+            try await Task.sleep(for: .milliseconds(20))
+            let since = Instant.now().iso
+            try await Task.sleep(for: .milliseconds(20))
+            let changed = try await repo.create(type: "Observation", resource: json(#"{"resourceType":"Observation","status":"final","code":{"text":"later"},"subject":{"reference":"Patient/\#(w.aigerim)"}}"#)).resource.id
+            let recent = try await repo.everything(patient: w.aigerim, parameters: [("_since", since)], baseURL: base)
+            #expect(Self.entries(recent, mode: "match") == ["Observation/" + changed])
+        }
+    }
+
+    @Test(arguments: TestDatabase.available)
+    func everythingRefusesWhatItCannotDoAndWhatTheCallerMayNotSee(_ db: TestDatabase) async throws {
+        try await db.withRepository { repo in
+            let w = try await Self.load(repo)
+            // Unsupported parameters are named, not ignored: a wider record than asked for must not go out.
+            do {
+                _ = try await repo.everything(patient: w.aigerim, parameters: [("start", "2020-01-01"), ("_type", "Organization"), ("_count", "0")], baseURL: base)
+                Issue.record("bad parameters were accepted")
+            } catch let error as FHIRError {
+                #expect(error.status == 400)
+                #expect(Set(error.issues.compactMap(\.expression)) == ["start", "_type", "_count"])
+            }
+            do {
+                _ = try await repo.everything(patient: "nobody", parameters: [], baseURL: base)
+                Issue.record("the record of an unknown patient was given")
+            } catch let error as FHIRError {
+                #expect(error.status == 404)
+            }
+            // No patient data: the record is refused as a read of the Patient would be.
+            let outsider = AccessScope(read: .none, write: .none, holder: "test outsider")
+            await AccessScope.$current.withValue(outsider) {
+                do {
+                    _ = try await repo.everything(patient: w.aigerim, parameters: [], baseURL: base)
+                    Issue.record("a scope without patient data read a record")
+                } catch let error as FHIRError {
+                    #expect(error.status == 403)
+                } catch {
+                    Issue.record("\(error)")
+                }
+            }
+            // A scope of some types: the others, and what is referenced outside them, are left out.
+            let narrow = AccessScope(read: .all, write: .none, readTypes: .only(["Patient", "Observation"]), holder: "test narrow")
+            try await AccessScope.$current.withValue(narrow) {
+                let record = try await repo.everything(patient: w.aigerim, parameters: [], baseURL: base)
+                #expect(Set(Self.entries(record, mode: "match")) == w.aigerimRecord.filter { !$0.hasPrefix("Encounter/") })
+                #expect(Self.entries(record, mode: "include").isEmpty)
+            }
+        }
+    }
+
+    @Test(arguments: TestDatabase.available)
+    func validateFindsWhatAWriteWouldAndStoresNothing(_ db: TestDatabase) async throws {
+        try await db.withRepository { repo in
+            let w = try await Self.load(repo)
+            let good = json(#"{"resourceType":"Observation","status":"final","code":{"text":"ok"},"subject":{"reference":"Patient/\#(w.aigerim)"}}"#)
+            #expect(try await repo.validateOnly(good, type: "Observation", mode: .create, id: nil).isEmpty)
+            let bad = json(#"{"resourceType":"Observation","status":"done","code":{"text":"x"},"subject":{"reference":"Patient/nobody"},"colour":"red"}"#)
+            let issues = try await repo.validateOnly(bad, type: "Observation", mode: .create, id: nil)
+            let locations = Set(issues.compactMap(\.expression))
+            #expect(locations.contains("Observation.status"), "\(issues)")
+            #expect(locations.contains("Observation.colour"), "\(issues)")
+            #expect(locations.contains("Observation.subject.reference") || locations.contains("Observation.subject"), "\(issues)")
+            // An update is checked against its URL's id.
+            let other = try await repo.validateOnly(good, type: "Observation", mode: .update, id: "abc")
+            #expect(other.contains { $0.expression == "id" })
+            // Nothing was stored.
+            let count = try await repo.search(type: "Observation", parameters: [("_summary", "count")], baseURL: base)
+            #expect(count["total"]?.numberLiteral == "4")
+        }
+    }
+}
