@@ -29,7 +29,7 @@ enum AuditRecord {
         case (.post, 2) where parts[1] == "_search": action = "search"
         case (.post, 0): action = "transaction"
         case (.post, 1): action = "create"
-        case (.put, _): action = "update"
+        case (.put, _), (.patch, _): action = "update"
         case (.delete, _): action = "delete"
         default: action = request.method.rawValue.lowercased()
         }

@@ -29,7 +29,7 @@ enum CapabilityStatementBuilder {
             }
             var resource: JSON = [
                 "type": .string(type),
-                "interaction": .array(["read", "vread", "update", "delete", "history-instance", "history-type", "create", "search-type"].map { ["code": .string($0)] }),
+                "interaction": .array(["read", "vread", "update", "patch", "delete", "history-instance", "history-type", "create", "search-type"].map { ["code": .string($0)] }),
                 "versioning": "versioned",
                 "readHistory": true,
                 "updateCreate": true,

@@ -117,6 +117,8 @@ import Testing
             // Parameters we cannot evaluate are not claimed.
             #expect(!params.contains("phone") && !params.contains("deceased"))
             // The specification's operations, under the specification's definitions, and the Patient compartment.
+            let interactions = (patient?["interaction"]?.arrayValue ?? []).compactMap { $0["code"]?.stringValue }
+            #expect(interactions.contains("patch"))
             let operations = (patient?["operation"]?.arrayValue ?? []).compactMap { $0["definition"]?.stringValue }
             #expect(operations.contains("http://hl7.org/fhir/OperationDefinition/Patient-everything"))
             #expect(operations.filter { $0 == "http://hl7.org/fhir/OperationDefinition/Resource-validate" }.count == 1)

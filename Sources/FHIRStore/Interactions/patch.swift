@@ -1,0 +1,37 @@
+import FHIRJSON
+import SQLKit
+
+extension Repository {
+    /// `PATCH [type]/[id]` with a JSON Patch (`application/json-patch+json`): the operations applied to the current
+    /// version, and the result written as an update — validated, references checked, a new version in the history —
+    /// in one transaction with the row locked, so two patches of the same resource apply one after the other.
+    ///
+    /// A malformed patch is a 400 naming the operation (`Patch[1].path`); one that does not apply (a path that is
+    /// not there, a failed `test`), or that changes the id or type, is a 422; `If-Match` a stale version, 412.
+    public func patch(type: String, id: String, patch document: JSON, ifMatch: String? = nil) async throws -> WriteOutcome {
+        try checkType(type)
+        let patch: JSONPatch
+        do { patch = try JSONPatch(document) } catch {
+            throw FHIRError(400, "invalid", "Not a valid JSON Patch: \(error.message)", expression: "Patch" + (error.location ?? ""))
+        }
+        let expected = try ifMatch.map { m throws(FHIRError) in try Self.parseETag(m) }
+        return try await database.transaction { db in
+            guard let locked = try await self.currentRow(db, type, id, forUpdate: true) else { throw FHIRError.notFound(type, id) }
+            if let expected, expected != locked.version {
+                throw FHIRError(412, "conflict", "Version conflict: \(type)/\(id) is at version \(locked.version), the request expected \(expected)")
+            }
+            // The caller must be able to read what they patch (404, 410, 403 as for a read).
+            let current = try await self.readChecked(db, type: type, id: id)
+            let patched: JSON
+            do throws(JSONPatch.Failure) { patched = try patch.apply(to: current.json) } catch {
+                throw FHIRError(422, "processing", "The patch does not apply to \(type)/\(id): \(error.message)", expression: "Patch" + (error.location ?? ""))
+            }
+            guard patched["resourceType"]?.stringValue == type, patched["id"]?.stringValue == id else {
+                throw FHIRError(422, "processing", "A patch may not change the resource's type or id", expression: "Patch")
+            }
+            try self.validate(patched, type: type)
+            try await self.checkReferences(db, [(patched, type)])
+            return try await self.writeVersion(db, type: type, id: id, resource: patched, expectedVersion: locked.version)
+        }
+    }
+}

@@ -1,0 +1,81 @@
+import DatabaseTesting
+import FHIRJSON
+import FHIRStore
+import Testing
+
+/// `PATCH [type]/[id]` with JSON Patch: a new version through the same checks as an update, all or nothing.
+@Suite struct PatchTests {
+    func history(_ repo: Repository, _ id: String) async throws -> Int {
+        try await repo.history(type: "Patient", id: id, parameters: [], baseURL: base)["total"]?.intValue ?? -1
+    }
+
+    @Test(arguments: TestDatabase.available)
+    func aPatchIsAVersionThatPassesTheUpdateChecks(_ db: TestDatabase) async throws {
+        try await db.withRepository { repo in
+            let id = try await repo.create(type: "Patient", resource: patient(family: "Serikova")).resource.id
+            let patch = json(#"""
+                [{"op":"test","path":"/gender","value":"female"},
+                 {"op":"add","path":"/telecom","value":[{"system":"phone","value":"+7 701 000 00 00"}]},
+                 {"op":"replace","path":"/name/0/family","value":"Serikbayeva"}]
+                """#)
+            let outcome = try await repo.patch(type: "Patient", id: id, patch: patch, ifMatch: "W/\"1\"")
+            #expect(outcome.resource.versionId == 2)
+            let read = try await repo.read(type: "Patient", id: id)
+            #expect(read.json["name"]?[0]?["family"]?.stringValue == "Serikbayeva")
+            #expect(read.json["telecom"]?[0]?["value"]?.stringValue == "+7 701 000 00 00")
+            #expect(read.json["birthDate"]?.stringValue == "1990-04-12")
+            // The search index follows the new version.
+            #expect(ids(try await search(repo, "Patient", "family=serikbayeva")) == [id])
+            #expect(ids(try await search(repo, "Patient", "family:exact=Serikova")).isEmpty)
+            #expect(try await history(repo, id) == 2)
+
+            // Each refusal leaves the resource as it was.
+            func refused(_ patch: String, ifMatch: String? = nil) async throws -> FHIRError? {
+                do {
+                    _ = try await repo.patch(type: "Patient", id: id, patch: json(patch), ifMatch: ifMatch)
+                    return nil
+                } catch let error as FHIRError { return error }
+            }
+            let stale = try await refused(#"[{"op":"replace","path":"/gender","value":"male"}]"#, ifMatch: "W/\"1\"")
+            #expect(stale?.status == 412)
+            let failedTest = try await refused(#"[{"op":"replace","path":"/gender","value":"male"},{"op":"test","path":"/gender","value":"female"}]"#)
+            #expect(failedTest?.status == 422 && failedTest?.issues.first?.expression == "Patch[1].value")
+            let invalid = try await refused(#"[{"op":"replace","path":"/gender","value":"sometimes"}]"#)
+            #expect(invalid?.status == 422 && invalid?.issues.contains { $0.expression == "Patient.gender" } == true)
+            let missingTarget = try await refused(#"[{"op":"add","path":"/managingOrganization","value":{"reference":"Organization/nowhere"}}]"#)
+            #expect(missingTarget?.status == 422)
+            let renamed = try await refused(#"[{"op":"replace","path":"/id","value":"another"}]"#)
+            #expect(renamed?.status == 422)
+            let malformed = try await refused(#"[{"op":"replace","path":"gender","value":"male"}]"#)
+            #expect(malformed?.status == 400 && malformed?.issues.first?.expression == "Patch[0].path")
+            #expect(try await history(repo, id) == 2)
+            #expect(try await repo.read(type: "Patient", id: id).json["gender"]?.stringValue == "female")
+
+            do {
+                _ = try await repo.patch(type: "Patient", id: "nobody", patch: json(#"[{"op":"remove","path":"/gender"}]"#))
+                Issue.record("a patch of an unknown resource applied")
+            } catch let error as FHIRError {
+                #expect(error.status == 404)
+            }
+        }
+    }
+
+    /// Patches of one resource at once apply one after the other: each sees the version the one before wrote.
+    @Test(arguments: TestDatabase.available)
+    func concurrentPatchesAreNotLost(_ db: TestDatabase) async throws {
+        try await db.withRepository { repo in
+            let id = try await repo.create(type: "Patient", resource: patient(family: "Concurrent", extra: #","telecom":[{"system":"phone","value":"start"}]"#)).resource.id
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                for n in 0..<8 {
+                    group.addTask {
+                        _ = try await repo.patch(type: "Patient", id: id, patch: json(#"[{"op":"add","path":"/telecom/-","value":{"system":"phone","value":"\#(n)"}}]"#))
+                    }
+                }
+                try await group.waitForAll()
+            }
+            let phones = try await repo.read(type: "Patient", id: id).json["telecom"]?.arrayValue?.compactMap { $0["value"]?.stringValue } ?? []
+            #expect(phones.sorted() == ((0..<8).map(String.init) + ["start"]).sorted())
+            #expect(try await history(repo, id) == 9)
+        }
+    }
+}
