@@ -3,7 +3,8 @@
 
 Ingest: all of shared/fhir/synthea through `densauluq import` and through POSTed transaction bundles, side by side
 with the raw rate at which the same database takes the same JSON with no indexing (PostgreSQL: COPY into a jsonb
-table; SQLite: one transaction of plain inserts). Latency: wrk with 32 connections on loopback: read by id,
+table; SQLite: one transaction of plain inserts) and with the indexed floor (the rows the import wrote, stored again
+by the database alone into the same schema with every index). Latency: wrk with 32 connections on loopback: read by id,
 Patient by ИИН, Observation by subject and code (p50/p99).
 
 Usage: python3 Benchmarks/run.py [--bin .build/release/densauluq] [--postgres URL] [--seconds 15]
