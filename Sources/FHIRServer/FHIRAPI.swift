@@ -150,6 +150,12 @@ public struct FHIRAPI: Sendable {
             } else {
                 body = []
             }
+            if parts.last == "$export" {
+                return try await BulkExportAPI.kickOff(repository, parts: parts, request: request, query: parameters, principal: principal, base: base)
+            }
+            if parts.first == "_export" {
+                return try await BulkExportAPI.job(repository, parts: parts, request: request, principal: principal, base: base)
+            }
             if let name = parts.last, name.hasPrefix("$") {
                 return try await invoke(String(name.dropFirst()), parts: parts, request: request, body: body, query: parameters,
                                         principal: principal, base: base, pretty: pretty)

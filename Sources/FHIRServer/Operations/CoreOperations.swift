@@ -5,7 +5,19 @@ import FHIRStore
 /// modules: `Patient/[id]/$everything` and `$validate` on every supported type.
 enum CoreOperations {
     static func make(_ repository: Repository) -> [FHIROperation] {
-        [everything(repository)] + repository.supportedTypes.sorted().flatMap { validate(repository, $0) }
+        [everything(repository)] + export() + repository.supportedTypes.sorted().flatMap { validate(repository, $0) }
+    }
+
+    /// `$export` at system and Patient level, for the CapabilityStatement: the API answers them itself
+    /// (`BulkExportAPI`), because the asynchronous pattern needs its own statuses and headers.
+    static func export() -> [FHIROperation] {
+        [(FHIROperation.Level.system, "export"), (.type("Patient"), "patient-export")].map { level, definition in
+            FHIROperation(name: "export", level: level, affectsState: false,
+                          documentation: "Bulk Data export as NDJSON (Prefer: respond-async; _type, _since, _outputFormat)",
+                          definition: "http://hl7.org/fhir/uv/bulkdata/OperationDefinition/\(definition)") { _ in
+                throw FHIRError(400, "invalid", "Start an export with GET and the header Prefer: respond-async")
+            }
+        }
     }
 
     /// `GET Patient/[id]/$everything[?_count&_since&_type]`: the patient's record in pages (`Repository.everything`).

@@ -249,6 +249,21 @@ public enum Migrations {
                 "CREATE INDEX sp_reference_target ON sp_reference (target_type, target_id, compartment)",
             ]
         },
+        // Bulk Data export (`$export`): the jobs, and their output as NDJSON in parts of up to a thousand resources,
+        // kept in the database so that any server in front of it can answer the status and file requests.
+        Migration(version: 16, description: "bulk data export") { _ in
+            [
+                """
+                CREATE TABLE export_jobs (id TEXT PRIMARY KEY, owner TEXT NOT NULL, request TEXT NOT NULL, level TEXT NOT NULL,
+                  types TEXT NOT NULL, since TEXT, transaction_time TEXT NOT NULL, status TEXT NOT NULL, done_types INTEGER NOT NULL,
+                  error TEXT, finished_at TEXT)
+                """,
+                """
+                CREATE TABLE export_parts (job TEXT NOT NULL, res_type TEXT NOT NULL, part INTEGER NOT NULL, resources INTEGER NOT NULL,
+                  content TEXT NOT NULL, PRIMARY KEY (job, res_type, part))
+                """,
+            ]
+        },
     ]
 
     /// The statements that remove the append-only guard of `audit_log` — what an attacker with the database

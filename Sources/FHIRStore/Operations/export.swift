@@ -1,0 +1,232 @@
+import FHIRJSON
+import Foundation
+import SQLKit
+
+/// FHIR Bulk Data export (`$export`, the asynchronous request pattern): a job writes the current resources as
+/// NDJSON, a type at a time, into `export_parts`; the client polls the job and downloads a file per type.
+///
+/// The job runs in the background with the access scope of whoever started it, so an export never contains more
+/// than that person could search. Its `transactionTime` is the moment it was started: resources changed after it
+/// are left out and belong to the next export with `_since` = that time, the incremental pattern the Bulk Data
+/// specification describes.
+public struct BulkExport: Sendable {
+    public enum Level: String, Sendable { case system, patient }
+
+    /// What was asked for, checked.
+    public struct Request: Sendable {
+        public var level: Level
+        public var types: [String]
+        public var since: String?
+        /// The token subject of the requester; only they see the job.
+        public var owner: String
+        /// The kick-off URL, for the manifest.
+        public var url: String
+    }
+
+    /// Where a job is.
+    public enum Status: Sendable {
+        case running(doneTypes: Int, totalTypes: Int)
+        /// The manifest: `transactionTime`, `request`, `output` (a file per type with its resource count).
+        case complete(JSON)
+        case failed(String)
+    }
+
+    /// Resources per stored part: a part is one row and one write of NDJSON.
+    static let partSize = 1000
+    /// `_outputFormat` values meaning NDJSON (the specification's and its abbreviations).
+    public static let formats: Set<String> = ["application/fhir+ndjson", "application/ndjson", "ndjson"]
+
+    let repository: Repository
+
+    public init(repository: Repository) { self.repository = repository }
+
+    var database: Database { repository.database }
+
+    /// Checks a kick-off request's parameters; every problem is reported with its parameter.
+    public func request(level: Level, parameters: [(String, String)], owner: String, url: String) throws(FHIRError) -> Request {
+        var types: [String]?
+        var since: String?
+        var issues: [OutcomeIssue] = []
+        for (k, v) in parameters {
+            switch k {
+            case "_outputFormat":
+                if !Self.formats.contains(v) { issues.append(OutcomeIssue(code: "not-supported", diagnostics: "Only NDJSON output (application/fhir+ndjson) is supported, not \(v)", expression: k)) }
+            case "_since":
+                if let r = DateRange.parse(v) { since = Instant(millis: r.lo).iso } else { issues.append(SearchRequest.bad(k, v, "an instant")) }
+            case "_type":
+                for t in v.split(separator: ",").map({ String($0).trimmingCharacters(in: .whitespaces) }) {
+                    do throws(FHIRError) {
+                        try repository.checkType(t)
+                        if level == .patient, !AccessScope.isPatientData(t) {
+                            throw FHIRError(400, "invalid", "\(t) is not in the Patient compartment; a Patient export has only patient data", expression: k)
+                        }
+                        types = (types ?? []) + [t]
+                    } catch {
+                        issues += error.issues.map { var i = $0; i.expression = k; return i }
+                    }
+                }
+            case "_format", "_pretty": continue
+            default:
+                issues.append(OutcomeIssue(code: "not-supported", diagnostics: "$export does not support the parameter '\(k)'", expression: k))
+            }
+        }
+        if !issues.isEmpty { throw FHIRError(status: 400, issues: issues) }
+        let scope = AccessScope.current
+        if scope.searchNeedsPatient { throw scope.forbidden("export data in bulk") }
+        let candidates = types ?? repository.supportedTypes.sorted().filter { level == .system || AccessScope.isPatientData($0) }
+        var readable: [String] = []
+        for t in candidates {
+            do throws(FHIRError) { _ = try scope.readCondition(t); readable.append(t) } catch {
+                // Types asked for by name must be readable; the default list is what the scope covers.
+                if types != nil { throw error }
+            }
+        }
+        return Request(level: level, types: readable, since: since, owner: owner, url: url)
+    }
+
+    /// Records the job and starts it in the background with the caller's access scope; returns its id.
+    public func start(_ request: Request) async throws -> String {
+        let id = Repository.newId()
+        let now = Instant.now().iso
+        try await database.transaction { db in
+            try await db.raw("""
+                INSERT INTO export_jobs (id, owner, request, level, types, since, transaction_time, status, done_types)
+                VALUES (\(bind: id), \(bind: request.owner), \(bind: request.url), \(bind: request.level.rawValue), \(bind: request.types.joined(separator: ",")),
+                        \(Repository.sqlValue(request.since)), \(bind: now), 'running', 0)
+                """).run()
+        }
+        let scope = AccessScope.current
+        let export = self
+        Task.detached {
+            await AccessScope.$current.withValue(scope) {
+                do {
+                    try await export.run(id, request, until: now)
+                } catch {
+                    export.repository.logger.error("bulk export failed", metadata: ["job": "\(id)", "error": "\(error)"])
+                    _ = try? await export.database.transaction { db in
+                        try await db.raw("UPDATE export_jobs SET status = 'failed', error = \(bind: String(describing: error)), finished_at = \(bind: Instant.now().iso) WHERE id = \(bind: id)").run()
+                    }
+                }
+            }
+        }
+        return id
+    }
+
+    /// Writes each type's resources as NDJSON parts, in insertion order, keyset-paged.
+    func run(_ id: String, _ request: Request, until transactionTime: String) async throws {
+        for (n, type) in request.types.enumerated() {
+            var conditions: [SQLQueryString] = ["r.res_type = \(bind: type)", "r.deleted = 0", "r.last_updated <= \(bind: transactionTime)"]
+            if let since = request.since { conditions.append("r.last_updated >= \(bind: since)") }
+            if request.level == .patient { conditions.append("r.compartment IS NOT NULL") }
+            if let access = try AccessScope.current.readCondition(type) { conditions.append(access) }
+            let whereSQL = conditions.joined(separator: " AND ")
+            var cursor: Int64 = 0
+            var part = 0
+            while true {
+                let after = cursor
+                let rows = try await database.read { db in
+                    try await db.raw("SELECT r.seq, r.content FROM resources r WHERE " + whereSQL + " AND r.seq > \(bind: after) ORDER BY r.seq LIMIT \(literal: Self.partSize)").all()
+                }
+                guard !rows.isEmpty else { break }
+                var lines: [String] = []
+                lines.reserveCapacity(rows.count)
+                for row in rows {
+                    cursor = try row.decode(column: "seq", as: Int64.self)
+                    // Stored text is one line: the serializer writes compact JSON and escapes newlines in strings.
+                    lines.append(try row.decode(column: "content", as: String.self))
+                }
+                let content = lines.joined(separator: "\n") + "\n"
+                let number = part
+                // A cancelled job (its row deleted) stops at the next part.
+                let alive = try await database.transaction { db in
+                    guard !(try await db.raw("SELECT id FROM export_jobs WHERE id = \(bind: id)").all()).isEmpty else { return false }
+                    try await db.raw("""
+                        INSERT INTO export_parts (job, res_type, part, resources, content)
+                        VALUES (\(bind: id), \(bind: type), \(bind: number), \(bind: rows.count), \(bind: content))
+                        """).run()
+                    return true
+                }
+                guard alive else { return }
+                part += 1
+                if rows.count < Self.partSize { break }
+            }
+            let done = n + 1
+            try await database.transaction { db in
+                try await db.raw("UPDATE export_jobs SET done_types = \(bind: done) WHERE id = \(bind: id)").run()
+            }
+        }
+        try await database.transaction { db in
+            try await db.raw("UPDATE export_jobs SET status = 'complete', finished_at = \(bind: Instant.now().iso) WHERE id = \(bind: id)").run()
+        }
+    }
+
+    /// The job's status for its owner; 404 for an unknown job or someone else's.
+    public func status(_ id: String, owner: String, baseURL: String) async throws -> Status {
+        let job = try await self.job(id, owner: owner)
+        switch job.status {
+        case "complete":
+            let counts = try await database.read { db in
+                try await db.raw("SELECT res_type, SUM(resources) AS n FROM export_parts WHERE job = \(bind: id) GROUP BY res_type ORDER BY res_type").all()
+                    .map { (try $0.decode(column: "res_type", as: String.self), try $0.decode(column: "n", as: Int.self)) }
+            }
+            let output: [JSON] = counts.map { type, n in
+                ["type": .string(type), "url": .string("\(baseURL)/_export/\(id)/\(type).ndjson"), "count": .number(String(n))]
+            }
+            return .complete(["transactionTime": .string(job.transactionTime), "request": .string(job.request), "requiresAccessToken": true,
+                              "output": .array(output), "error": []])
+        case "failed": return .failed(job.error ?? "unknown error")
+        default: return .running(doneTypes: job.doneTypes, totalTypes: job.types)
+        }
+    }
+
+    /// The NDJSON parts of one type's file, in order, read one at a time (a file can be larger than memory allows).
+    public func parts(_ id: String, owner: String, type: String) async throws -> AsyncThrowingStream<String, any Error> {
+        let job = try await self.job(id, owner: owner)
+        guard job.status == "complete" else { throw FHIRError(404, "not-found", "Export \(id) has no files yet") }
+        let count = try await database.read { db in
+            try await db.raw("SELECT COUNT(*) AS n FROM export_parts WHERE job = \(bind: id) AND res_type = \(bind: type)").all().first?.decode(column: "n", as: Int.self) ?? 0
+        }
+        guard count > 0 else { throw FHIRError(404, "not-found", "Export \(id) has no \(type) file") }
+        let database = self.database
+        return AsyncThrowingStream { continuation in
+            let task = Task {
+                do {
+                    for part in 0..<count {
+                        let content = try await database.read { db in
+                            try await db.raw("SELECT content FROM export_parts WHERE job = \(bind: id) AND res_type = \(bind: type) AND part = \(bind: part)").all()
+                                .first?.decode(column: "content", as: String.self)
+                        }
+                        guard let content else { throw FHIRError(410, "deleted", "Export \(id) was deleted while it was read") }
+                        continuation.yield(content)
+                    }
+                    continuation.finish()
+                } catch {
+                    continuation.finish(throwing: error)
+                }
+            }
+            continuation.onTermination = { _ in task.cancel() }
+        }
+    }
+
+    /// Deletes a job and its files (a running job stops at its next part).
+    public func delete(_ id: String, owner: String) async throws {
+        _ = try await job(id, owner: owner)
+        try await database.transaction { db in
+            try await db.raw("DELETE FROM export_parts WHERE job = \(bind: id)").run()
+            try await db.raw("DELETE FROM export_jobs WHERE id = \(bind: id)").run()
+        }
+    }
+
+    struct Job { var status: String; var request: String; var transactionTime: String; var doneTypes: Int; var types: Int; var error: String? }
+
+    func job(_ id: String, owner: String) async throws -> Job {
+        let row = try await database.read { db in
+            try await db.raw("SELECT status, request, transaction_time, done_types, types, error FROM export_jobs WHERE id = \(bind: id) AND owner = \(bind: owner)").all().first
+        }
+        guard let row else { throw FHIRError(404, "not-found", "There is no export \(id) of yours") }
+        let types = try row.decode(column: "types", as: String.self)
+        return Job(status: try row.decode(column: "status", as: String.self), request: try row.decode(column: "request", as: String.self),
+                   transactionTime: try row.decode(column: "transaction_time", as: String.self), doneTypes: try row.decode(column: "done_types", as: Int.self),
+                   types: types.isEmpty ? 0 : types.split(separator: ",").count, error: try row.decode(column: "error", as: String?.self))
+    }
+}

@@ -1,0 +1,129 @@
+import DatabaseTesting
+import FHIRJSON
+@testable import FHIRStore
+import Foundation
+import Testing
+
+/// Bulk Data export: jobs, their files, and a round trip through `densauluq import`'s importer.
+@Suite struct BulkExportTests {
+    /// Starts an export and waits for it; the manifest.
+    static func run(_ export: BulkExport, _ level: BulkExport.Level, _ parameters: [(String, String)], owner: String = "tester") async throws -> (String, JSON) {
+        let request = try export.request(level: level, parameters: parameters, owner: owner, url: "\(base)/$export")
+        let id = try await export.start(request)
+        for _ in 0..<400 {
+            switch try await export.status(id, owner: owner, baseURL: base) {
+            case .complete(let manifest): return (id, manifest)
+            case .failed(let message): throw TestSetupError("export failed: \(message)")
+            case .running: try await Task.sleep(for: .milliseconds(25))
+            }
+        }
+        throw TestSetupError("export did not finish")
+    }
+
+    /// Each file of a manifest as the resources in it, by type.
+    static func files(_ export: BulkExport, _ id: String, _ manifest: JSON, owner: String = "tester") async throws -> [String: [JSON]] {
+        var out: [String: [JSON]] = [:]
+        for file in manifest["output"]?.arrayValue ?? [] {
+            let type = try #require(file["type"]?.stringValue)
+            var text = ""
+            for try await part in try await export.parts(id, owner: owner, type: type) { text += part }
+            #expect(text.hasSuffix("\n"))
+            out[type] = try text.split(separator: "\n").map { try JSONParser.parse(String($0)) }
+            #expect(file["count"]?.intValue == out[type]?.count)
+            #expect(file["url"]?.stringValue == "\(base)/_export/\(id)/\(type).ndjson")
+        }
+        return out
+    }
+
+    @Test(arguments: TestDatabase.available)
+    func anExportHoldsWhatASearchFindsAndLoadsBack(_ db: TestDatabase) async throws {
+        try await db.withRepository { repo in
+            let w = try await PatientRecordTests.load(repo)
+            let export = BulkExport(repository: repo)
+            let (id, manifest) = try await Self.run(export, .system, [])
+            #expect(manifest["transactionTime"]?.stringValue != nil)
+            let files = try await Self.files(export, id, manifest)
+            #expect(Set(files.keys) == ["Organization", "Practitioner", "Patient", "Encounter", "Observation", "Condition"])
+            for (type, resources) in files {
+                let found = try await repo.search(type: type, parameters: [("_count", "1000")], baseURL: base)
+                #expect(Set(resources.compactMap { $0["id"]?.stringValue }) == Set(ids(found)), "\(type)")
+            }
+            // Patient level: only the compartment's types.
+            let (pid, patients) = try await Self.run(export, .patient, [])
+            #expect(Set(try await Self.files(export, pid, patients).keys) == ["Patient", "Encounter", "Observation", "Condition"])
+            // _type and _since narrow it.
+            let (tid, typed) = try await Self.run(export, .system, [("_type", "Observation"), ("_outputFormat", "application/fhir+ndjson")])
+            #expect(try await Self.files(export, tid, typed)["Observation"]?.count == 4)
+            let since = Instant.now().iso
+            try await Task.sleep(for: .milliseconds(20))
+            _ = try await repo.update(type: "Patient", id: w.bolat, resource: patient(family: "Bolatov", given: "Bolat", gender: "male", extra: #","id":"\#(w.bolat)","active":true"#))
+            let (sid, recent) = try await Self.run(export, .system, [("_since", since)])
+            let recentFiles = try await Self.files(export, sid, recent)
+            #expect(recentFiles.keys.sorted() == ["Patient"] && recentFiles["Patient"]?.first?["id"]?.stringValue == w.bolat)
+
+            // The files load into an empty database with the importer and read back the same.
+            let folder = FileManager.default.temporaryDirectory.appendingPathComponent("densauluq-export-\(UUID().uuidString)")
+            try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+            defer { try? FileManager.default.removeItem(at: folder) }
+            let fresh = try await Self.run(export, .system, [])
+            let all = try await Self.files(export, fresh.0, fresh.1)
+            for file in fresh.1["output"]?.arrayValue ?? [] {
+                let type = try #require(file["type"]?.stringValue)
+                var text = ""
+                for try await part in try await export.parts(fresh.0, owner: "tester", type: type) { text += part }
+                try text.write(to: folder.appendingPathComponent("\(type).ndjson"), atomically: true, encoding: .utf8)
+            }
+            try await TestDatabase.sqlite.withRepository { target in
+                var failures: [String] = []
+                await Importer(repository: target).loadAll(try ImportFiles.collect([folder.path])) { path, outcome in
+                    if case .failed(let error) = outcome { failures.append("\(path): \(error)") }
+                }
+                #expect(failures.isEmpty, "\(failures)")
+                for (type, resources) in all {
+                    for r in resources {
+                        let id = try #require(r["id"]?.stringValue)
+                        let loaded = try await target.read(type: type, id: id).json
+                        #expect(Repository.contentIgnoringVersion(loaded) == Repository.contentIgnoringVersion(r), "\(type)/\(id)")
+                    }
+                }
+            }
+        }
+    }
+
+    @Test(arguments: TestDatabase.available)
+    func jobsAreTheirOwnersAndScopesLimitThem(_ db: TestDatabase) async throws {
+        try await db.withRepository { repo in
+            _ = try await PatientRecordTests.load(repo)
+            let export = BulkExport(repository: repo)
+            let (id, _) = try await Self.run(export, .system, [("_type", "Patient")])
+            // Someone else's job does not exist for them.
+            await #expect(throws: FHIRError.self) { _ = try await export.status(id, owner: "somebody else", baseURL: base) }
+            await #expect(throws: FHIRError.self) { _ = try await export.parts(id, owner: "somebody else", type: "Patient") }
+            // Deleted: gone for its owner too.
+            try await export.delete(id, owner: "tester")
+            await #expect(throws: FHIRError.self) { _ = try await export.status(id, owner: "tester", baseURL: base) }
+
+            // Bad parameters are all named.
+            do {
+                _ = try export.request(level: .patient, parameters: [("_type", "Organization,Nothing"), ("_since", "yesterday"), ("_outputFormat", "text/csv"), ("_typeFilter", "x")],
+                                       owner: "tester", url: base)
+                Issue.record("bad parameters were accepted")
+            } catch let error as FHIRError {
+                #expect(error.status == 400)
+                #expect(Set(error.issues.compactMap(\.expression)) == ["_type", "_since", "_outputFormat", "_typeFilter"])
+            }
+            // A scope of some types exports those; asking by name for another is refused.
+            let narrow = AccessScope(read: .all, write: .none, readTypes: .only(["Patient"]), holder: "test narrow")
+            try await AccessScope.$current.withValue(narrow) {
+                let (nid, manifest) = try await Self.run(export, .system, [])
+                #expect(Set(try await Self.files(export, nid, manifest).keys) == ["Patient"])
+                #expect(throws: FHIRError.self) { _ = try export.request(level: .system, parameters: [("_type", "Observation")], owner: "tester", url: base) }
+            }
+            // A scope that must name a patient for every search may not export at all.
+            let pharmacist = AccessScope(read: .all, write: .none, searchNeedsPatient: true, holder: "test pharmacist")
+            AccessScope.$current.withValue(pharmacist) {
+                #expect(throws: FHIRError.self) { _ = try export.request(level: .system, parameters: [], owner: "tester", url: base) }
+            }
+        }
+    }
+}
