@@ -73,6 +73,40 @@ import Testing
                     }
                     let system = try await world.call(client, who, .get, "/fhir/_history")
                     #expect(system.status == (who == "systemAdmin" ? 200 : 403), "\(who) whole-server history")
+                    // The record as one request is refused as the read is; a compartment search shows nothing more.
+                    let everything = try await world.call(client, who, .get, "/fhir/Patient/stranger/$everything")
+                    #expect(everything.status == read.status, "\(who) reads the stranger's whole record")
+                    let compartment = try await world.call(client, who, .get, "/fhir/Patient/stranger/Observation")
+                    if !Self.strangerReaders.contains(who) {
+                        #expect(compartment.status == 403 || AccessWorld.refs(compartment.json).isEmpty, "\(who) finds the stranger's Observations")
+                    }
+                    // A bulk export holds what the role's searches find: the Patients of the search above.
+                    let kickOff = try await client.execute(uri: "/fhir/$export?_type=Patient", method: .get,
+                                                           headers: [.authorization: "Bearer " + (world.token[who] ?? ""), HTTPField.Name("Prefer")!: "respond-async"])
+                    if expected == nil {
+                        #expect(kickOff.status == .forbidden || kickOff.status == .accepted, "\(who) export")
+                    } else {
+                        #expect(kickOff.status == .accepted, "\(who) export")
+                    }
+                    if kickOff.status == .accepted, let location = kickOff.headers[.contentLocation],
+                       let path = location.range(of: "/fhir/").map({ String(location[$0.lowerBound...]) }) {
+                        var manifest: JSON?
+                        for _ in 0..<200 where manifest == nil {
+                            let status = try await world.call(client, who, .get, path)
+                            if status.status == 200 { manifest = status.json } else { try await Task.sleep(for: .milliseconds(20)) }
+                        }
+                        var exported: [String] = []
+                        for file in manifest?["output"]?.arrayValue ?? [] {
+                            guard let url = file["url"]?.stringValue, let p = url.range(of: "/fhir/") else { continue }
+                            let got = try await client.execute(uri: String(url[p.lowerBound...]), method: .get,
+                                                               headers: [.authorization: "Bearer " + (world.token[who] ?? "")])
+                            exported += String(buffer: got.body).split(separator: "\n").compactMap { line in
+                                (try? JSONParser.parse(String(line)))?["id"]?.stringValue.map { "Patient/" + $0 }
+                            }
+                        }
+                        #expect(manifest != nil, "\(who) export finishes")
+                        #expect(exported.sorted() == (expected ?? []).sorted().map { "Patient/" + $0 }, "\(who) exports")
+                    }
                 }
                 for who in AccessWorld.principals {
                     let before = try await world.snapshot()
@@ -90,6 +124,9 @@ import Testing
                 for who in AccessWorld.principals.filter({ $0 != "systemAdmin" }) + ["systemAdmin"] {
                     let before = try await world.snapshot()
                     let update = try await world.call(client, who, .put, "/fhir/Observation/obs-stranger-lab", body: JSON.object(lab).serialized())
+                    let patch = try await world.call(client, who, .patch, "/fhir/Observation/obs-stranger-lab", body: #"[{"op":"add","path":"/issued","value":"2024-05-01T10:00:00Z"}]"#,
+                                                     headers: [.contentType: "application/json-patch+json"])
+                    #expect(patch.status == (who == "systemAdmin" ? 200 : 403), "\(who) patches the stranger's record")
                     let delete = try await world.call(client, who, .delete, "/fhir/Observation/obs-stranger-vital")
                     if who == "systemAdmin" {
                         #expect(update.status == 200 && delete.status == 204)

@@ -131,9 +131,10 @@ struct AccessWorld {
 
     /// One request as `principal`; the status and the parsed body.
     func call(_ client: some TestClientProtocol, _ principal: String, _ method: HTTPRequest.Method, _ uri: String,
-              body: String? = nil, reason: String? = nil) async throws -> (status: Int, json: JSON) {
+              body: String? = nil, reason: String? = nil, headers extra: HTTPFields = [:]) async throws -> (status: Int, json: JSON) {
         var headers: HTTPFields = [.authorization: "Bearer " + (token[principal] ?? "none")]
         if body != nil { headers[.contentType] = "application/fhir+json" }
+        for field in extra { headers[field.name] = field.value }
         if let reason { headers[HTTPField.Name("X-Access-Reason")!] = reason }
         let response = try await client.execute(uri: uri, method: method, headers: headers, body: body.map { ByteBuffer(string: $0) })
         return (Int(response.status.code), HTTPTests.body(response))
