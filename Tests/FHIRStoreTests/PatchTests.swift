@@ -51,11 +51,8 @@ import Testing
             #expect(try await history(repo, id) == 2)
             #expect(try await repo.read(type: "Patient", id: id).json["gender"]?.stringValue == "female")
 
-            do {
+            await expectFHIRError(404, "a patch of an unknown resource") {
                 _ = try await repo.patch(type: "Patient", id: "nobody", patch: json(#"[{"op":"remove","path":"/gender"}]"#))
-                Issue.record("a patch of an unknown resource applied")
-            } catch let error as FHIRError {
-                #expect(error.status == 404)
             }
         }
     }

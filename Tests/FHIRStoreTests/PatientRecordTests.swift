@@ -71,11 +71,8 @@ import Testing
             #expect(ids(try await repo.search(type: "Condition", parameters: [], baseURL: base, compartment: w.bolat)).count == 1)
             // A type outside the compartment, or a malformed id, is a 400 naming it.
             await #expect(throws: FHIRError.self) { _ = try await repo.search(type: "Organization", parameters: [], baseURL: base, compartment: w.aigerim) }
-            do {
+            await expectFHIRError(400, "a malformed patient id") {
                 _ = try await repo.search(type: "Observation", parameters: [], baseURL: base, compartment: "no/such id")
-                Issue.record("a malformed patient id was accepted")
-            } catch let error as FHIRError {
-                #expect(error.status == 400)
             }
         }
     }
@@ -133,22 +130,14 @@ import Testing
                 #expect(error.status == 400)
                 #expect(Set(error.issues.compactMap(\.expression)) == ["start", "_type", "_count"])
             }
-            do {
+            await expectFHIRError(404, "the record of an unknown patient") {
                 _ = try await repo.everything(patient: "nobody", parameters: [], baseURL: base)
-                Issue.record("the record of an unknown patient was given")
-            } catch let error as FHIRError {
-                #expect(error.status == 404)
             }
             // No patient data: the record is refused as a read of the Patient would be.
             let outsider = AccessScope(read: .none, write: .none, holder: "test outsider")
             await AccessScope.$current.withValue(outsider) {
-                do {
+                await expectFHIRError(403, "a scope without patient data reads a record") {
                     _ = try await repo.everything(patient: w.aigerim, parameters: [], baseURL: base)
-                    Issue.record("a scope without patient data read a record")
-                } catch let error as FHIRError {
-                    #expect(error.status == 403)
-                } catch {
-                    Issue.record("\(error)")
                 }
             }
             // A scope of some types: the others, and what is referenced outside them, are left out.

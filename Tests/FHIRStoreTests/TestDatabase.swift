@@ -30,3 +30,15 @@ func ids(_ bundle: JSON) -> [String] {
 func search(_ repo: Repository, _ type: String, _ query: String, strict: Bool = false) async throws -> JSON {
     try await repo.search(type: type, parameters: SearchRequest.parseQuery(query), baseURL: base, strict: strict)
 }
+
+/// Runs `body`, which must fail with a `FHIRError` of `status`; records an issue saying `what` otherwise.
+func expectFHIRError(_ status: Int, _ what: String, sourceLocation: SourceLocation = #_sourceLocation, _ body: () async throws -> Void) async {
+    do {
+        try await body()
+        Issue.record("\(what): it succeeded", sourceLocation: sourceLocation)
+    } catch let error as FHIRError {
+        #expect(error.status == status, "\(what): \(error)", sourceLocation: sourceLocation)
+    } catch {
+        Issue.record("\(what): \(error) is not a FHIRError", sourceLocation: sourceLocation)
+    }
+}

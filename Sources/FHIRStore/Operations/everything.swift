@@ -29,19 +29,9 @@ extension Repository {
             case "_since":
                 if let r = DateRange.parse(v) { since = Instant(millis: r.lo).iso } else { issues.append(SearchRequest.bad(k, v, "an instant")) }
             case "_type":
-                var list: [String] = []
-                for t in v.split(separator: ",").map({ String($0).trimmingCharacters(in: .whitespaces) }) {
-                    do throws(FHIRError) {
-                        try checkType(t)
-                        guard AccessScope.isPatientData(t) else {
-                            throw FHIRError(400, "invalid", "\(t) is not in the Patient compartment", expression: "_type")
-                        }
-                        list.append(t)
-                    } catch {
-                        issues += error.issues.map { var i = $0; i.expression = "_type"; return i }
-                    }
-                }
-                types = (types ?? []) + list
+                let list = typeList(v, parameter: k, patientData: true)
+                types = (types ?? []) + list.types
+                issues += list.issues
             case "_cursor":
                 if let n = Int64(v) { cursor = n } else { issues.append(SearchRequest.bad(k, v, "a cursor from a next link")) }
             case "_format", "_pretty": continue

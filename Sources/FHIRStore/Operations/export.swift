@@ -54,17 +54,9 @@ public struct BulkExport: Sendable {
             case "_since":
                 if let r = DateRange.parse(v) { since = Instant(millis: r.lo).iso } else { issues.append(SearchRequest.bad(k, v, "an instant")) }
             case "_type":
-                for t in v.split(separator: ",").map({ String($0).trimmingCharacters(in: .whitespaces) }) {
-                    do throws(FHIRError) {
-                        try repository.checkType(t)
-                        if level == .patient, !AccessScope.isPatientData(t) {
-                            throw FHIRError(400, "invalid", "\(t) is not in the Patient compartment; a Patient export has only patient data", expression: k)
-                        }
-                        types = (types ?? []) + [t]
-                    } catch {
-                        issues += error.issues.map { var i = $0; i.expression = k; return i }
-                    }
-                }
+                let list = repository.typeList(v, parameter: k, patientData: level == .patient)
+                types = (types ?? []) + list.types
+                issues += list.issues
             case "_format", "_pretty": continue
             default:
                 issues.append(OutcomeIssue(code: "not-supported", diagnostics: "$export does not support the parameter '\(k)'", expression: k))
