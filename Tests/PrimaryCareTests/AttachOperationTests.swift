@@ -142,8 +142,8 @@ import Testing
                 let metadata = try await client.execute(uri: "/fhir/metadata", method: .get)
                 let statement = try JSONParser.parse(Array(metadata.body.readableBytesView))
                 let patient = (statement["rest"]?[0]?["resource"]?.arrayValue ?? []).first { $0["type"]?.stringValue == "Patient" }
-                #expect(Set((patient?["operation"]?.arrayValue ?? []).compactMap { $0["name"]?.stringValue }) == ["attach", "detach", "request-home-visit", "everything", "validate"])
-                #expect((statement["rest"]?[0]?["operation"]?.arrayValue ?? []).compactMap { $0["name"]?.stringValue } == ["auto-attach"])
+                #expect(Set((patient?["operation"]?.arrayValue ?? []).compactMap { $0["name"]?.stringValue }) == ["attach", "detach", "request-home-visit", "everything", "validate", "export"])
+                #expect((statement["rest"]?[0]?["operation"]?.arrayValue ?? []).compactMap { $0["name"]?.stringValue } == ["export", "auto-attach"])
             }
             #expect(try await AttachmentService(repository: repo).current(patient: "p1") == nil)
         }
