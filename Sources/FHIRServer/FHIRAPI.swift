@@ -223,14 +223,21 @@ public struct FHIRAPI: Sendable {
             case (.delete, 2):
                 try await repository.delete(type: parts[0], id: parts[1])
                 return Response(status: .noContent)
-            case (.patch, 2):
+            case (.patch, 1), (.patch, 2):
                 guard (request.headers[.contentType] ?? "").hasPrefix("application/json-patch+json") else {
                     throw FHIRError(415, "not-supported", "PATCH takes a JSON Patch (Content-Type: application/json-patch+json); FHIRPath Patch is not supported")
                 }
-                let outcome = try await repository.patch(type: parts[0], id: parts[1], patch: try parse(body), ifMatch: request.headers[.ifMatch])
+                let document = try parse(body)
+                let outcome: WriteOutcome
+                if parts.count == 2 {
+                    outcome = try await repository.patch(type: parts[0], id: parts[1], patch: document, ifMatch: request.headers[.ifMatch])
+                } else {
+                    guard !query.isEmpty else { throw FHIRError(405, "not-supported", "PATCH needs an id ([type]/[id]) or search criteria ([type]?…)") }
+                    outcome = try await repository.conditionalPatch(type: parts[0], criteria: query, patch: document, ifMatch: request.headers[.ifMatch])
+                }
                 return written(outcome, request: request, base: base, pretty: pretty, status: .ok)
             case (.patch, _):
-                throw FHIRError(405, "not-supported", "PATCH needs the resource: [type]/[id]")
+                throw FHIRError(405, "not-supported", "PATCH needs the resource: [type]/[id] or [type]?criteria")
             default:
                 throw FHIRError(404, "not-found", "No FHIR interaction at \(request.method) \(request.uri.path)")
             }

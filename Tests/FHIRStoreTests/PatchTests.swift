@@ -57,6 +57,26 @@ import Testing
         }
     }
 
+    /// `PATCH Patient?identifier=…`: the one match is patched; none is a 404, several a 412, and nothing changes.
+    @Test(arguments: TestDatabase.available)
+    func conditionalPatchFindsTheOneMatch(_ db: TestDatabase) async throws {
+        try await db.withRepository { repo in
+            let id = try await repo.create(type: "Patient", resource: patient(family: "Kassymova", extra: #","identifier":[{"system":"urn:mis","value":"A-1"}]"#)).resource.id
+            for _ in 0..<2 { _ = try await repo.create(type: "Patient", resource: patient(family: "Twin", extra: #","identifier":[{"system":"urn:mis","value":"T-2"}]"#)) }
+            let patch = json(#"[{"op":"replace","path":"/gender","value":"male"}]"#)
+            let outcome = try await repo.conditionalPatch(type: "Patient", criteria: "identifier=urn:mis|A-1", patch: patch)
+            #expect(outcome.resource.id == id && outcome.resource.versionId == 2)
+            #expect(try await repo.read(type: "Patient", id: id).json["gender"]?.stringValue == "male")
+            await expectFHIRError(404, "a patch matching nothing") {
+                _ = try await repo.conditionalPatch(type: "Patient", criteria: "identifier=urn:mis|none", patch: patch)
+            }
+            await expectFHIRError(412, "a patch matching two") {
+                _ = try await repo.conditionalPatch(type: "Patient", criteria: "identifier=urn:mis|T-2", patch: patch)
+            }
+            #expect(ids(try await search(repo, "Patient", "gender=male")) == [id])
+        }
+    }
+
     /// Patches of one resource at once apply one after the other: each sees the version the one before wrote.
     @Test(arguments: TestDatabase.available)
     func concurrentPatchesAreNotLost(_ db: TestDatabase) async throws {

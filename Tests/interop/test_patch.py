@@ -92,3 +92,17 @@ def test_failing_patches_change_nothing(http, base_url, unique):
     assert r.status_code == 412
     after = http.get(url, headers=headers, timeout=30).json()
     assert after["meta"]["versionId"] == "1" and after["gender"] == "male"
+
+
+def test_conditional_patch_by_identifier(http, base_url, unique):
+    value = unique("MIS")
+    patient = {"resourceType": "Patient", "identifier": [{"system": "urn:densauluq:test-mis", "value": value}], "gender": "female"}
+    created = http.post(f"{base_url}/Patient", data=json.dumps(patient), headers={"Content-Type": FHIR_JSON}, timeout=30).json()
+    ops = [{"op": "add", "path": "/birthDate", "value": "1979-11-02"}]
+    r = http.patch(f"{base_url}/Patient", params={"identifier": f"urn:densauluq:test-mis|{value}"}, data=json.dumps(ops),
+                   headers={"Content-Type": PATCH_JSON}, timeout=30)
+    assert r.status_code == 200, r.text[:500]
+    assert _content(r.json()) == jsonpatch.apply_patch(_content(created), ops)
+    missing = http.patch(f"{base_url}/Patient", params={"identifier": "urn:densauluq:test-mis|nobody"}, data=json.dumps(ops),
+                         headers={"Content-Type": PATCH_JSON}, timeout=30)
+    assert missing.status_code == 404
