@@ -1,6 +1,7 @@
 import DatabaseTesting
 import FHIRJSON
 import FHIRStore
+import Foundation
 import Testing
 
 /// `PATCH [type]/[id]` with JSON Patch: a new version through the same checks as an update, all or nothing.
@@ -74,6 +75,37 @@ import Testing
                 _ = try await repo.conditionalPatch(type: "Patient", criteria: "identifier=urn:mis|T-2", patch: patch)
             }
             #expect(ids(try await search(repo, "Patient", "gender=male")) == [id])
+        }
+    }
+
+    /// A PATCH entry in a transaction (its JSON Patch as a Binary): applied with the other entries, or with them
+    /// not at all.
+    @Test(arguments: TestDatabase.available)
+    func patchEntriesInATransactionAreAllOrNothing(_ db: TestDatabase) async throws {
+        try await db.withRepository { repo in
+            let id = try await repo.create(type: "Patient", resource: patient(family: "Bundled", extra: #","identifier":[{"system":"urn:mis","value":"B-1"}]"#)).resource.id
+            func binary(_ patch: String) -> String {
+                #"{"resourceType":"Binary","contentType":"application/json-patch+json","data":"\#(Data(patch.utf8).base64EncodedString())"}"#
+            }
+            func bundle(_ patch: String) -> JSON {
+                json(#"""
+                    {"resourceType":"Bundle","type":"transaction","entry":[
+                      {"fullUrl":"urn:uuid:5b7e0c1a-0000-4000-8000-000000000001","resource":\#(patient(family: "Newcomer").serialized()),"request":{"method":"POST","url":"Patient"}},
+                      {"resource":\#(binary(patch)),"request":{"method":"PATCH","url":"Patient?identifier=urn:mis|B-1"}}]}
+                    """#)
+            }
+            let response = try await repo.process(bundle: bundle(#"[{"op":"replace","path":"/gender","value":"male"}]"#), baseURL: base)
+            #expect(response["entry"]?[1]?["response"]?["status"]?.stringValue == "200 OK")
+            #expect(try await repo.read(type: "Patient", id: id).json["gender"]?.stringValue == "male")
+            #expect(ids(try await search(repo, "Patient", "family=newcomer")).count == 1)
+            // A failing patch takes the transaction's create down with it.
+            await expectFHIRError(422, "a transaction with a failing patch") {
+                _ = try await repo.process(bundle: bundle(#"[{"op":"test","path":"/gender","value":"female"}]"#), baseURL: base)
+            }
+            #expect(ids(try await search(repo, "Patient", "family=newcomer")).count == 1)
+            // A PATCH entry without a Binary patch is refused before anything runs.
+            let plain = json(#"{"resourceType":"Bundle","type":"transaction","entry":[{"resource":\#(patient(family: "X").serialized()),"request":{"method":"PATCH","url":"Patient/\#(id)"}}]}"#)
+            await expectFHIRError(400, "a PATCH entry without a Binary") { _ = try await repo.process(bundle: plain, baseURL: base) }
         }
     }
 

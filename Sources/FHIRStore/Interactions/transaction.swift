@@ -36,11 +36,11 @@ extension Repository {
             do throws(FHIRError) { actions.append(try parseAction(entry, index: i)) } catch { issues += error.issues }
         }
         if bundleType == "transaction" {
-            for a in actions {
+            for a in actions where a.method != "PATCH" {
                 guard let r = a.resource else { continue }
                 do throws(FHIRError) { try validate(r, type: a.type, location: a.location + ".resource") } catch { issues += error.issues }
             }
-            if !issues.isEmpty { throw FHIRError(status: issues.contains { $0.code == "structure" || $0.code == "required" && $0.expression?.hasSuffix(".request") == true } ? 400 : 422, issues: issues) }
+            if !issues.isEmpty { throw FHIRError(status: issues.contains { $0.code == "structure" || $0.code == "not-supported" || $0.code == "required" && $0.expression?.hasSuffix(".request") == true } ? 400 : 422, issues: issues) }
             let actions = actions
             return try await database.transaction { db in
                 let responses = try await self.runTransaction(db, actions, baseURL: baseURL)
@@ -54,7 +54,7 @@ extension Repository {
         var idMap: [String: String] = [:]
         for action in actions {
             do {
-                if let r = action.resource { try validate(r, type: action.type, location: action.location + ".resource") }
+                if let r = action.resource, action.method != "PATCH" { try validate(r, type: action.type, location: action.location + ".resource") }
                 let response = try await database.transaction { [idMap] db in
                     var map = idMap
                     let r = try await self.runTransaction(db, [action], baseURL: baseURL, idMap: &map)
@@ -77,7 +77,7 @@ extension Repository {
         guard let request = entry["request"], let method = request["method"]?.stringValue, let url = request["url"]?.stringValue else {
             throw FHIRError(400, "required", "Each entry needs request.method and request.url", expression: loc + ".request")
         }
-        guard ["GET", "POST", "PUT", "DELETE"].contains(method) else {
+        guard ["GET", "POST", "PUT", "PATCH", "DELETE"].contains(method) else {
             throw FHIRError(400, "not-supported", "Method \(method) is not supported in a Bundle entry", expression: loc + ".request.method")
         }
         var path = url
@@ -92,8 +92,13 @@ extension Repository {
             throw FHIRError(status: error.status, issues: error.issues.map { var i = $0; i.expression = loc + ".request.url"; return i })
         }
         let resource = entry["resource"]
-        if method == "POST" || method == "PUT" {
+        if method == "POST" || method == "PUT" || method == "PATCH" {
             guard resource != nil else { throw FHIRError(400, "required", "A \(method) entry needs a resource", expression: loc + ".resource") }
+        }
+        if method == "PATCH" {
+            guard resource?["resourceType"]?.stringValue == "Binary", resource?["contentType"]?.stringValue?.hasPrefix("application/json-patch+json") == true else {
+                throw FHIRError(400, "not-supported", "A PATCH entry carries its JSON Patch as a Binary with contentType application/json-patch+json", expression: loc + ".resource")
+            }
         }
         return BundleAction(index: index, method: method, url: url, type: type, id: parts.count > 1 ? parts[1] : nil, query: query,
                             resource: resource, fullUrl: entry["fullUrl"]?.stringValue,
@@ -190,7 +195,7 @@ extension Repository {
             pending.append(PendingWrite(type: a.type, id: id, resource: r, expectedVersion: expected, knownNew: a.method == "POST", skipUnchanged: a.method == "PUT", location: a.location + ".resource"))
             pendingIndex.append(k)
         }
-        let order = ["DELETE", "WRITE", "GET"]
+        let order = ["DELETE", "WRITE", "PATCH", "GET"]
         for method in order {
             if method == "WRITE" {
                 let outcomes = try await writeVersions(db, pending)
@@ -209,6 +214,20 @@ extension Repository {
                         for id in try await matchingIds(db, type: a.type, query: q) { _ = try await deleteVersion(db, type: a.type, id: id) }
                     }
                     responses[k] = ["response": ["status": "204 No Content"]]
+                case "PATCH":
+                    let patch = try Self.bundlePatch(a)
+                    let outcome: WriteOutcome
+                    if let id = a.id {
+                        outcome = try await self.patch(db, type: a.type, id: id, patch: patch, expectedVersion: try a.ifMatch.map { m throws(FHIRError) in try Self.parseETag(m) })
+                    } else if let q = a.query {
+                        let matches = try await matchingIds(db, type: a.type, query: q)
+                        guard let id = matches.first else { throw FHIRError(404, "not-found", "No \(a.type) matches \(q)", expression: a.location + ".request.url") }
+                        if matches.count > 1 { throw FHIRError(412, "multiple-matches", "\(a.url) matches \(matches.count) resources", expression: a.location + ".request.url") }
+                        outcome = try await self.patch(db, type: a.type, id: id, patch: patch, expectedVersion: nil)
+                    } else {
+                        throw FHIRError(400, "invalid", "PATCH entry URL '\(a.url)' needs an id or criteria", expression: a.location + ".request.url")
+                    }
+                    responses[k] = Self.writeResponse(baseURL, outcome.resource, status: "200 OK")
                 default:
                     if let id = a.id {
                         let r = try await readChecked(db, type: a.type, id: id)
@@ -223,6 +242,20 @@ extension Repository {
         }
         try await checkReferences(db, written.map { ($0.0, $0.1) })
         return actions.indices.map { responses[$0] ?? ["response": ["status": "200 OK"]] }
+    }
+
+    /// The JSON Patch of a PATCH entry: the base64 `data` of its Binary.
+    static func bundlePatch(_ a: BundleAction) throws(FHIRError) -> JSONPatch {
+        guard let data = a.resource?["data"]?.stringValue, let bytes = Data(base64Encoded: data) else {
+            throw FHIRError(400, "invalid", "The Binary of a PATCH entry needs base64 data", expression: a.location + ".resource.data")
+        }
+        let document: JSON
+        do { document = try JSONParser.parse(Array(bytes)) } catch {
+            throw FHIRError(400, "structure", "The patch is not JSON: \(error.description)", expression: a.location + ".resource.data")
+        }
+        do throws(FHIRError) { return try jsonPatch(document) } catch {
+            throw FHIRError(status: error.status, issues: error.issues.map { var i = $0; i.expression = a.location + ".resource.data"; return i })
+        }
     }
 
     static func writeResponse(_ baseURL: String, _ r: StoredResource, status: String) -> JSON {
