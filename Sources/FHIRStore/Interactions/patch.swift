@@ -24,12 +24,17 @@ extension Repository {
         let patch = try Self.jsonPatch(document)
         let expected = try ifMatch.map { m throws(FHIRError) in try Self.parseETag(m) }
         return try await database.transaction { db in
-            try await self.lockCondition(db, type + "?" + criteria)
-            let matches = try await self.matchingIds(db, type: type, query: criteria)
-            guard let id = matches.first else { throw FHIRError(404, "not-found", "No \(type) matches \(criteria)") }
-            if matches.count > 1 { throw FHIRError(412, "multiple-matches", "The criteria \(criteria) match \(matches.count) resources") }
-            return try await self.patch(db, type: type, id: id, patch: patch, expectedVersion: expected)
+            try await self.patch(db, type: type, criteria: criteria, patch: patch, expectedVersion: expected, location: nil)
         }
+    }
+
+    /// Patches the one resource `criteria` match, in the caller's transaction (`location`: where the URL is, for errors).
+    func patch(_ db: any SQLDatabase, type: String, criteria: String, patch: JSONPatch, expectedVersion: Int?, location: String?) async throws -> WriteOutcome {
+        try await lockCondition(db, type + "?" + criteria)
+        let matches = try await matchingIds(db, type: type, query: criteria)
+        guard let id = matches.first else { throw FHIRError(404, "not-found", "No \(type) matches \(criteria)", expression: location) }
+        if matches.count > 1 { throw FHIRError(412, "multiple-matches", "The criteria \(criteria) match \(matches.count) resources", expression: location) }
+        return try await self.patch(db, type: type, id: id, patch: patch, expectedVersion: expectedVersion)
     }
 
     static func jsonPatch(_ document: JSON) throws(FHIRError) -> JSONPatch {

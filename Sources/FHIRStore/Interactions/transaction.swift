@@ -216,14 +216,12 @@ extension Repository {
                     responses[k] = ["response": ["status": "204 No Content"]]
                 case "PATCH":
                     let patch = try Self.bundlePatch(a)
+                    let expected = try a.ifMatch.map { m throws(FHIRError) in try Self.parseETag(m) }
                     let outcome: WriteOutcome
                     if let id = a.id {
-                        outcome = try await self.patch(db, type: a.type, id: id, patch: patch, expectedVersion: try a.ifMatch.map { m throws(FHIRError) in try Self.parseETag(m) })
+                        outcome = try await self.patch(db, type: a.type, id: id, patch: patch, expectedVersion: expected)
                     } else if let q = a.query {
-                        let matches = try await matchingIds(db, type: a.type, query: q)
-                        guard let id = matches.first else { throw FHIRError(404, "not-found", "No \(a.type) matches \(q)", expression: a.location + ".request.url") }
-                        if matches.count > 1 { throw FHIRError(412, "multiple-matches", "\(a.url) matches \(matches.count) resources", expression: a.location + ".request.url") }
-                        outcome = try await self.patch(db, type: a.type, id: id, patch: patch, expectedVersion: nil)
+                        outcome = try await self.patch(db, type: a.type, criteria: q, patch: patch, expectedVersion: expected, location: a.location + ".request.url")
                     } else {
                         throw FHIRError(400, "invalid", "PATCH entry URL '\(a.url)' needs an id or criteria", expression: a.location + ".request.url")
                     }
