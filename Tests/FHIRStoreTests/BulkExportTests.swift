@@ -126,4 +126,35 @@ import Testing
             }
         }
     }
+
+    /// A job whose server stopped mid-way (here: a running job that has not said it is alive for 3 minutes, as the
+    /// row a crashed server leaves behind) is reported as failed, with what to do, and stays failed.
+    @Test(arguments: TestDatabase.available)
+    func aJobWhoseServerStoppedIsReportedFailed(_ db: TestDatabase) async throws {
+        try await db.withRepository { repo in
+            let export = BulkExport(repository: repo)
+            let stopped = Instant(millis: Instant.now().millis - 180_000).iso
+            let recent = Instant.now().iso
+            try await repo.database.transaction { sql in
+                for (id, beat) in [("stopped-job", stopped), ("live-job", recent)] {
+                    try await sql.raw("""
+                        INSERT INTO export_jobs (id, owner, request, level, types, transaction_time, status, done_types, heartbeat)
+                        VALUES (\(bind: id), 'tester', \(bind: base), 'system', 'Patient,Observation', \(bind: stopped), 'running', 1, \(bind: beat))
+                        """).run()
+                }
+            }
+            guard case .failed(let message) = try await export.status("stopped-job", owner: "tester", baseURL: base) else {
+                Issue.record("a job without a heartbeat for 3 minutes is still reported as running"); return
+            }
+            #expect(message.contains("start it again"))
+            guard case .running(1, 2) = try await export.status("live-job", owner: "tester", baseURL: base) else {
+                Issue.record("a job with a recent heartbeat is not reported as running with its progress"); return
+            }
+            // The failure is recorded, not only computed: the job's row says so.
+            let status = try await repo.database.read { sql in
+                try await sql.raw("SELECT status FROM export_jobs WHERE id = 'stopped-job'").all().first?.decode(column: "status", as: String.self)
+            }
+            #expect(status == "failed")
+        }
+    }
 }

@@ -264,6 +264,11 @@ public enum Migrations {
                 """,
             ]
         },
+        // A running export job says it is alive every few seconds; a job whose server stopped (a restart, a crash)
+        // stops saying so and is then reported as failed instead of running for ever.
+        Migration(version: 17, description: "export jobs' heartbeat") { _ in
+            ["ALTER TABLE export_jobs ADD COLUMN heartbeat TEXT"]
+        },
     ]
 
     /// The statements that remove the append-only guard of `audit_log` — what an attacker with the database

@@ -33,6 +33,9 @@ public struct BulkExport: Sendable {
 
     /// Resources per stored part: a part is one row and one write of NDJSON.
     static let partSize = 1000
+    /// How often a running job records that it is alive, and after how long without that it counts as stopped.
+    static let heartbeatInterval: Duration = .seconds(15)
+    static let staleAfterMillis: Int64 = 120_000
     /// `_outputFormat` values meaning NDJSON (the specification's and its abbreviations).
     public static let formats: Set<String> = ["application/fhir+ndjson", "application/ndjson", "ndjson"]
 
@@ -82,14 +85,24 @@ public struct BulkExport: Sendable {
         let now = Instant.now().iso
         try await database.transaction { db in
             try await db.raw("""
-                INSERT INTO export_jobs (id, owner, request, level, types, since, transaction_time, status, done_types)
+                INSERT INTO export_jobs (id, owner, request, level, types, since, transaction_time, status, done_types, heartbeat)
                 VALUES (\(bind: id), \(bind: request.owner), \(bind: request.url), \(bind: request.level.rawValue), \(bind: request.types.joined(separator: ",")),
-                        \(Repository.sqlValue(request.since)), \(bind: now), 'running', 0)
+                        \(Repository.sqlValue(request.since)), \(bind: now), 'running', 0, \(bind: now))
                 """).run()
         }
         let scope = AccessScope.current
         let export = self
         Task.detached {
+            // Separate from the work, so that a long query does not look like a stopped server.
+            let heartbeat = Task {
+                while !Task.isCancelled {
+                    try? await Task.sleep(for: Self.heartbeatInterval)
+                    _ = try? await export.database.transaction { db in
+                        try await db.raw("UPDATE export_jobs SET heartbeat = \(bind: Instant.now().iso) WHERE id = \(bind: id) AND status = 'running'").run()
+                    }
+                }
+            }
+            defer { heartbeat.cancel() }
             await AccessScope.$current.withValue(scope) {
                 do {
                     try await export.run(id, request, until: now)
@@ -167,7 +180,15 @@ public struct BulkExport: Sendable {
             return .complete(["transactionTime": .string(job.transactionTime), "request": .string(job.request), "requiresAccessToken": true,
                               "output": .array(output), "error": []])
         case "failed": return .failed(job.error ?? "unknown error")
-        default: return .running(doneTypes: job.doneTypes, totalTypes: job.types)
+        default:
+            if let last = job.heartbeat.flatMap(DateRange.parse), Instant.now().millis - last.lo > Self.staleAfterMillis {
+                let message = "the export stopped unfinished at \(job.heartbeat ?? "?") (its server stopped); start it again"
+                try await database.transaction { db in
+                    try await db.raw("UPDATE export_jobs SET status = 'failed', error = \(bind: message) WHERE id = \(bind: id) AND status = 'running'").run()
+                }
+                return .failed(message)
+            }
+            return .running(doneTypes: job.doneTypes, totalTypes: job.types)
         }
     }
 
@@ -209,16 +230,21 @@ public struct BulkExport: Sendable {
         }
     }
 
-    struct Job { var status: String; var request: String; var transactionTime: String; var doneTypes: Int; var types: Int; var error: String? }
+    struct Job {
+        var status: String; var request: String; var transactionTime: String; var doneTypes: Int; var types: Int; var error: String?
+        /// When the job last said it was alive (`nil` for jobs from before the heartbeat).
+        var heartbeat: String?
+    }
 
     func job(_ id: String, owner: String) async throws -> Job {
         let row = try await database.read { db in
-            try await db.raw("SELECT status, request, transaction_time, done_types, types, error FROM export_jobs WHERE id = \(bind: id) AND owner = \(bind: owner)").all().first
+            try await db.raw("SELECT status, request, transaction_time, done_types, types, error, heartbeat FROM export_jobs WHERE id = \(bind: id) AND owner = \(bind: owner)").all().first
         }
         guard let row else { throw FHIRError(404, "not-found", "There is no export \(id) of yours") }
         let types = try row.decode(column: "types", as: String.self)
         return Job(status: try row.decode(column: "status", as: String.self), request: try row.decode(column: "request", as: String.self),
                    transactionTime: try row.decode(column: "transaction_time", as: String.self), doneTypes: try row.decode(column: "done_types", as: Int.self),
-                   types: types.isEmpty ? 0 : types.split(separator: ",").count, error: try row.decode(column: "error", as: String?.self))
+                   types: types.isEmpty ? 0 : types.split(separator: ",").count, error: try row.decode(column: "error", as: String?.self),
+                   heartbeat: try row.decode(column: "heartbeat", as: String?.self))
     }
 }
