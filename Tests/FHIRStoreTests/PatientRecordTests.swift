@@ -1,4 +1,5 @@
 import DatabaseTesting
+import FHIRDefinitions
 import FHIRJSON
 @testable import FHIRStore
 import Foundation
@@ -118,17 +119,75 @@ import Testing
         }
     }
 
+    /// `start` and `end` select by care date (an encounter's period, an observation's effective time, a
+    /// prescription's authoring …); a dated resource without a date is out, a type that has none is always in.
+    @Test(arguments: TestDatabase.available)
+    func everythingBetweenCareDates(_ db: TestDatabase) async throws {
+        try await db.withRepository { repo in
+            let p = try await repo.create(type: "Patient", resource: patient(family: "Sadykova")).resource.id
+            func add(_ type: String, _ body: String) async throws -> String {
+                let id = try await repo.create(type: type, resource: json(#"{"resourceType":"\#(type)","subject":{"reference":"Patient/\#(p)"},\#(body)}"#)).resource.id
+                return type + "/" + id
+            }
+            let amb = #""status":"finished","class":{"system":"http://terminology.hl7.org/CodeSystem/v3-ActCode","code":"AMB"}"#
+            let visit2020 = try await add("Encounter", amb + #","period":{"start":"2020-03-01T09:00:00+05:00","end":"2020-03-02T10:00:00+05:00"}"#)
+            let visit2023 = try await add("Encounter", amb + #","period":{"start":"2023-02-01T09:00:00+05:00","end":"2023-02-01T09:30:00+05:00"}"#)
+            let pressure2020 = try await add("Observation", #""status":"final","code":{"text":"BP"},"effectiveDateTime":"2020-05-01""#)
+            let pressure2023 = try await add("Observation", #""status":"final","code":{"text":"BP"},"effectiveDateTime":"2023-02-01T09:10:00+05:00""#)
+            let undated = try await add("Observation", #""status":"final","code":{"text":"no date"}"#)
+            let asthma = try await add("Condition", #""code":{"text":"J45"},"onsetDateTime":"2019-06""#)
+            let prescription = try await add("MedicationRequest", #""status":"active","intent":"order","medicationCodeableConcept":{"text":"salbutamol"},"authoredOn":"2023-02-01""#)
+            let mother = "RelatedPerson/" + (try await repo.create(type: "RelatedPerson", resource: json(#"{"resourceType":"RelatedPerson","patient":{"reference":"Patient/\#(p)"}}"#)).resource.id)
+            let always: Set<String> = ["Patient/" + p, mother]
+            func record(_ parameters: [(String, String)]) async throws -> Set<String> {
+                let bundle = try await repo.everything(patient: p, parameters: parameters, baseURL: base)
+                let found = Self.entries(bundle, mode: "match")
+                #expect(bundle["total"]?.numberLiteral == String(found.count), "the total counts what the range selects")
+                return Set(found)
+            }
+            #expect(try await record([]) == always.union([visit2020, visit2023, pressure2020, pressure2023, undated, asthma, prescription]))
+            #expect(try await record([("start", "2021")]) == always.union([visit2023, pressure2023, prescription]))
+            #expect(try await record([("end", "2020")]) == always.union([visit2020, pressure2020, asthma]))
+            // A day inside a two-day encounter: the encounter overlaps it.
+            #expect(try await record([("start", "2020-03-02"), ("end", "2020-03-02")]) == always.union([visit2020]))
+            #expect(try await record([("start", "2023-02-01"), ("end", "2023-02-01"), ("_type", "Observation,MedicationRequest")]) == [pressure2023, prescription])
+            // The range stays on the next link: paging through it gives the same set.
+            var seen: [String] = []
+            var parameters: [(String, String)] = [("start", "2021"), ("_count", "2")]
+            for _ in 0..<5 {
+                let page = try await repo.everything(patient: p, parameters: parameters, baseURL: base)
+                seen += Self.entries(page, mode: "match")
+                guard let next = Self.link(page, "next") else { break }
+                parameters = Self.query(of: next)
+            }
+            #expect(seen.count == 5 && Set(seen) == always.union([visit2023, pressure2023, prescription]))
+        }
+    }
+
+    /// Every care-date parameter is a date parameter of its type, and every type of patient data the server keeps
+    /// either has one or is named here as having none.
+    @Test func everyTypeOfPatientDataHasACareDateOrNoneOnPurpose() {
+        for (type, code) in CareDate.parameters {
+            #expect(CareDate.parameter(of: type) == code, "\(type).\(code) is not a date search parameter")
+        }
+        let undated = Set(ResourceTypes.supported.filter { AccessScope.isPatientData($0) && CareDate.parameter(of: $0) == nil })
+        #expect(undated == ["Patient", "RelatedPerson", "SupplyDelivery"])
+    }
+
     @Test(arguments: TestDatabase.available)
     func everythingRefusesWhatItCannotDoAndWhatTheCallerMayNotSee(_ db: TestDatabase) async throws {
         try await db.withRepository { repo in
             let w = try await Self.load(repo)
             // Unsupported parameters are named, not ignored: a wider record than asked for must not go out.
             do {
-                _ = try await repo.everything(patient: w.aigerim, parameters: [("start", "2020-01-01"), ("_type", "Organization"), ("_count", "0")], baseURL: base)
+                _ = try await repo.everything(patient: w.aigerim, parameters: [("start", "2020-13-01"), ("_type", "Organization"), ("_count", "0"), ("_typeFilter", "x")], baseURL: base)
                 Issue.record("bad parameters were accepted")
             } catch let error as FHIRError {
                 #expect(error.status == 400)
-                #expect(Set(error.issues.compactMap(\.expression)) == ["start", "_type", "_count"])
+                #expect(Set(error.issues.compactMap(\.expression)) == ["start", "_type", "_count", "_typeFilter"])
+            }
+            await expectFHIRError(400, "a range that ends before it starts") {
+                _ = try await repo.everything(patient: w.aigerim, parameters: [("start", "2022"), ("end", "2021-12-31")], baseURL: base)
             }
             await expectFHIRError(404, "the record of an unknown patient") {
                 _ = try await repo.everything(patient: "nobody", parameters: [], baseURL: base)

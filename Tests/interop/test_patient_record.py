@@ -4,6 +4,7 @@ and $validate. Every response here is also parsed by fhir.resources in test_zz_v
 from __future__ import annotations
 
 import json
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
@@ -75,6 +76,74 @@ def test_everything_pages_through_the_whole_record_once(http, base_url, loaded):
     assert not {r.split("/")[0] for r in included} & types
 
 
+# The element each type's care happened on, read here from the resources themselves (not from the server's search
+# parameters): the R4 clinical-date elements, and the date of ordering, authoring or handing over elsewhere.
+CARE_DATE = {
+    "AllergyIntolerance": "recordedDate", "CarePlan": "period", "CareTeam": "period", "Claim": "created",
+    "Condition": "onset", "DiagnosticReport": "effective", "DocumentReference": "date", "Encounter": "period",
+    "ExplanationOfBenefit": "created", "ImagingStudy": "started", "Immunization": "occurrence",
+    "MedicationAdministration": "effective", "MedicationRequest": "authoredOn", "Observation": "effective",
+    "Procedure": "performed", "Provenance": "recorded",
+}
+UNDATED = {"Patient", "RelatedPerson", "SupplyDelivery"}
+FAR = datetime(9999, 1, 1, tzinfo=timezone.utc)
+
+
+def _span(text: str) -> tuple[datetime, datetime]:
+    """[lo, hi) of a FHIR date, dateTime or instant; a date without a zone is UTC."""
+    if len(text) == 4:
+        lo = datetime(int(text), 1, 1, tzinfo=timezone.utc)
+        return lo, lo.replace(year=lo.year + 1)
+    if len(text) == 7:
+        lo = datetime(int(text[:4]), int(text[5:7]), 1, tzinfo=timezone.utc)
+        return lo, (lo + timedelta(days=32)).replace(day=1)
+    if len(text) == 10:
+        lo = datetime.fromisoformat(text).replace(tzinfo=timezone.utc)
+        return lo, lo + timedelta(days=1)
+    lo = datetime.fromisoformat(text.replace("Z", "+00:00"))
+    return lo, lo + (timedelta(milliseconds=1) if "." in text else timedelta(seconds=1))
+
+
+def _care_span(resource: dict) -> tuple[datetime, datetime] | None:
+    element = CARE_DATE[resource["resourceType"]]
+    for key, value in resource.items():
+        if key == element or (key.startswith(element) and key[len(element):][:1].isupper()):
+            if isinstance(value, str):
+                return _span(value)
+            if isinstance(value, dict) and ("start" in value or "end" in value):
+                lo = _span(value["start"])[0] if "start" in value else datetime(1, 1, 1, tzinfo=timezone.utc)
+                return lo, _span(value["end"])[1] if "end" in value else FAR
+    return None
+
+
+def test_everything_between_care_dates_holds_what_the_resources_dates_say(http, base_url, loaded):
+    pid, written = loaded
+    types = _patient_compartment_types()
+    in_record = [(t, i) for t, i in written if t in types]
+    assert {t for t, _ in in_record} <= set(CARE_DATE) | UNDATED, "a type without a care date rule in this test"
+    resources = {}
+    for t, i in in_record:
+        r = http.get(f"{base_url}/{t}/{i}", headers=HEADERS, timeout=30)
+        resources[f"{t}/{i}"] = r.json()
+    spans = {ref: _care_span(res) for ref, res in resources.items() if res["resourceType"] in CARE_DATE}
+    years = sorted({s[0].year for s in spans.values() if s and s[0].year > 1})
+    assert len(years) >= 3, "the sample patient's record spans too few years for this test"
+    middle = years[len(years) // 2]
+    undated = {ref for ref, res in resources.items() if res["resourceType"] in UNDATED}
+    # After a year, until a year, and half a year: each checked against the resources' own dates.
+    for params in ({"start": str(middle)}, {"end": str(middle)}, {"start": f"{middle}-01-01", "end": f"{middle}-06-30"}):
+        lo = _span(params["start"])[0] if "start" in params else datetime(1, 1, 1, tzinfo=timezone.utc)
+        hi = _span(params["end"])[1] if "end" in params else FAR
+        expected = undated | {ref for ref, s in spans.items() if s and s[0] < hi and lo < s[1]}
+        if "start" not in params or "end" not in params:
+            assert len(undated) < len(expected) < len(resources), f"{params} should select part of the record"
+        r = http.get(f"{base_url}/Patient/{pid}/$everything", params={**params, "_count": 1000}, headers=HEADERS, timeout=60)
+        assert r.status_code == 200, r.text[:500]
+        found = {f"{e['resource']['resourceType']}/{e['resource']['id']}" for e in r.json().get("entry", []) if e["search"]["mode"] == "match"}
+        assert found == expected, (params, sorted(found - expected)[:5], sorted(expected - found)[:5])
+        assert int(r.json()["total"]) == len(expected)
+
+
 def test_compartment_search_and_everything_by_type_agree(http, base_url, loaded):
     pid, written = loaded
     n_obs = sum(1 for t, _ in written if t == "Observation")
@@ -90,9 +159,11 @@ def test_compartment_search_and_everything_by_type_agree(http, base_url, loaded)
 
 def test_everything_refuses_parameters_it_does_not_apply(http, base_url, loaded):
     pid, _ = loaded
-    r = http.get(f"{base_url}/Patient/{pid}/$everything", params={"start": "2020-01-01"}, headers=HEADERS, timeout=30)
+    r = http.get(f"{base_url}/Patient/{pid}/$everything", params={"start": "2020-13-01", "_typeFilter": "x"}, headers=HEADERS, timeout=30)
     assert r.status_code == 400
-    assert any(i.get("expression") == ["start"] for i in r.json()["issue"])
+    assert {e for i in r.json()["issue"] for e in i.get("expression", [])} == {"start", "_typeFilter"}
+    r = http.get(f"{base_url}/Patient/{pid}/$everything", params={"start": "2021", "end": "2020"}, headers=HEADERS, timeout=30)
+    assert r.status_code == 400
     assert http.get(f"{base_url}/Patient/no-such-patient/$everything", headers=HEADERS, timeout=30).status_code == 404
 
 

@@ -20,7 +20,7 @@ enum CoreOperations {
         }
     }
 
-    /// `GET Patient/[id]/$everything[?_count&_since&_type]`: the patient's record in pages (`Repository.everything`).
+    /// `GET Patient/[id]/$everything[?start&end&_count&_since&_type]`: the patient's record in pages (`Repository.everything`).
     static func everything(_ repository: Repository) -> FHIROperation {
         FHIROperation(name: "everything", level: .instance("Patient"), affectsState: false,
                       documentation: "The patient's record: the Patient, every resource in the patient's compartment and what they reference, in pages (_count, _since, _type)",

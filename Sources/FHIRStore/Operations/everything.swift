@@ -3,7 +3,7 @@ import SQLKit
 
 extension Repository {
     /// The parameters of `Patient/[id]/$everything` this server takes.
-    static let everythingParameters: Set<String> = ["_count", "_since", "_type", "_cursor", "_format", "_pretty"]
+    static let everythingParameters: Set<String> = ["start", "end", "_count", "_since", "_type", "_cursor", "_format", "_pretty"]
 
     /// `Patient/[id]/$everything`: the patient's record as one searchset Bundle in pages — the Patient, every
     /// resource in the patient's compartment, and the resources outside it that the page references
@@ -13,17 +13,23 @@ extension Repository {
     /// per type. The compartment is a column of every stored row (the key the data are distributed by), so a page
     /// is one index range, not a union of per-type searches.
     ///
-    /// - Parameters: `_count` (page size, at most `SearchRequest.maxCount`), `_since` (changed at or after an
-    ///   instant), `_type` (comma-separated types), `_cursor` (from the `next` link). `start` and `end` (care
-    ///   dates) are not supported and are rejected, so a client never gets a wider record than it asked for.
+    /// - Parameters: `start` and `end` (care dates, see ``CareDate``: a dated resource is in when its care date
+    ///   overlaps the range, one without a care date is not; types that have no care date are always in),
+    ///   `_count` (page size, at most `SearchRequest.maxCount`), `_since` (changed at or after an instant),
+    ///   `_type` (comma-separated types), `_cursor` (from the `next` link).
     public func everything(patient: String, parameters: [(String, String)], baseURL: String) async throws -> JSON {
         var count = 50
         var since: String?
         var types: [String]?
         var cursor: Int64?
+        var start: Int64?, end: Int64?
         var issues: [OutcomeIssue] = []
         for (k, v) in parameters {
             switch k {
+            case "start":
+                if let r = DateRange.parse(v) { start = r.lo } else { issues.append(SearchRequest.bad(k, v, "a date")) }
+            case "end":
+                if let r = DateRange.parse(v) { end = r.hi } else { issues.append(SearchRequest.bad(k, v, "a date")) }
             case "_count":
                 if let n = Int(v), n > 0 { count = min(n, SearchRequest.maxCount) } else { issues.append(SearchRequest.bad(k, v, "a positive integer")) }
             case "_since":
@@ -39,6 +45,9 @@ extension Repository {
                 issues.append(OutcomeIssue(code: "not-supported", diagnostics: "$everything does not support the parameter '\(k)'", expression: k))
             }
         }
+        if let start, let end, start >= end {
+            issues.append(OutcomeIssue(code: "invalid", diagnostics: "The range ends before it starts", expression: "end"))
+        }
         if !issues.isEmpty { throw FHIRError(status: 400, issues: issues) }
         // The Patient first, through the ordinary read: 404 for an unknown patient, 403 for one the caller may not see.
         _ = try await read(type: "Patient", id: patient)
@@ -48,7 +57,16 @@ extension Repository {
         var guarded: [SQLQueryString] = []
         for type in (types ?? supportedTypes.sorted().filter(AccessScope.isPatientData)) {
             do throws(FHIRError) {
-                if let condition = try scope.readCondition(type) {
+                var condition = try scope.readCondition(type)
+                // Both spans are half-open, [lo, hi): they overlap when each starts before the other ends.
+                if start != nil || end != nil, let care = CareDate.parameter(of: type) {
+                    let inRange: SQLQueryString = """
+                        EXISTS (SELECT 1 FROM sp_date d WHERE d.seq = r.seq AND d.res_type = \(bind: type) AND d.param = \(bind: care)
+                        AND d.hi > \(bind: start ?? DateRange.minimum) AND d.lo < \(bind: end ?? DateRange.maximum))
+                        """
+                    condition = condition.map { $0 + " AND " + inRange } ?? inRange
+                }
+                if let condition {
                     guarded.append("(r.res_type = \(bind: type) AND " + condition + ")")
                 } else {
                     open.append(type)
