@@ -54,6 +54,12 @@ import Testing
             // _type and _since narrow it.
             let (tid, typed) = try await Self.run(export, .system, [("_type", "Observation"), ("_outputFormat", "application/fhir+ndjson")])
             #expect(try await Self.files(export, tid, typed)["Observation"]?.count == 4)
+            // _typeFilter: the Observations its search finds; the other types whole.
+            let (fid, filtered) = try await Self.run(export, .patient, [("_typeFilter", "Observation?code=http://loinc.org|8867-4")])
+            let filteredFiles = try await Self.files(export, fid, filtered)
+            #expect(filteredFiles["Observation"]?.count == 3)
+            #expect(filteredFiles["Observation"]?.allSatisfy { $0["code"]?["coding"]?[0]?["code"]?.stringValue == "8867-4" } == true)
+            #expect(filteredFiles["Patient"]?.count == 2)
             let since = Instant.now().iso
             try await Task.sleep(for: .milliseconds(20))
             _ = try await repo.update(type: "Patient", id: w.bolat, resource: patient(family: "Bolatov", given: "Bolat", gender: "male", extra: #","id":"\#(w.bolat)","active":true"#))

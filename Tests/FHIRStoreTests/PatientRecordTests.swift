@@ -164,6 +164,37 @@ import Testing
         }
     }
 
+    /// `_typeFilter` narrows the types it names to what its searches match (several widen each other); other types
+    /// are not filtered; a filter that is not a search, or of a type `_type` leaves out, is a 400 naming it.
+    @Test(arguments: TestDatabase.available)
+    func everythingWithTypeFilters(_ db: TestDatabase) async throws {
+        try await db.withRepository { repo in
+            let w = try await Self.load(repo)
+            func matches(_ parameters: [(String, String)]) async throws -> Set<String> {
+                Set(Self.entries(try await repo.everything(patient: w.aigerim, parameters: parameters, baseURL: base), mode: "match"))
+            }
+            let all = try await matches([("_type", "Observation")])
+            let heartRates = try await matches([("_type", "Observation"), ("_typeFilter", "Observation?code=http://loinc.org|8867-4")])
+            #expect(heartRates.count == 2 && heartRates.isSubset(of: all))
+            let glucose = try await matches([("_typeFilter", "Observation?code=http://loinc.org|2339-0")])
+            #expect(glucose == w.aigerimRecord.subtracting(heartRates))
+            #expect(try await matches([("_typeFilter", "Observation?code=http://loinc.org|8867-4,Observation?code=2339-0")]) == w.aigerimRecord)
+            let glucoseObservation = glucose.filter { $0.hasPrefix("Observation/") }
+            #expect(glucoseObservation.count == 1)
+            #expect(try await matches([("_typeFilter", "Observation?code=8867-4"), ("_typeFilter", "Encounter?status=planned")])
+                    == w.aigerimRecord.subtracting(glucoseObservation).filter { !$0.hasPrefix("Encounter/") })
+            // A comma inside a query's value (OR), sent as %2C, stays in it.
+            #expect(try await matches([("_typeFilter", "Observation?code=8867-4%2C2339-0")]) == w.aigerimRecord)
+            do {
+                _ = try await repo.everything(patient: w.aigerim, parameters: [("_type", "Encounter"), ("_typeFilter", "Observation?code=8867-4,Encounter?_sort=date,Encounter?nonsense=1,Organization?name=x"), ("_typeFilter", "Encounter")], baseURL: base)
+                Issue.record("bad filters were accepted")
+            } catch let error as FHIRError {
+                #expect(error.status == 400)
+                #expect(error.issues.count == 5 && error.issues.allSatisfy { $0.expression == "_typeFilter" })
+            }
+        }
+    }
+
     /// Every care-date parameter is a date parameter of its type, and every type of patient data the server keeps
     /// either has one or is named here as having none.
     @Test func everyTypeOfPatientDataHasACareDateOrNoneOnPurpose() {

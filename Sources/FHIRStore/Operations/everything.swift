@@ -3,7 +3,7 @@ import SQLKit
 
 extension Repository {
     /// The parameters of `Patient/[id]/$everything` this server takes.
-    static let everythingParameters: Set<String> = ["start", "end", "_count", "_since", "_type", "_cursor", "_format", "_pretty"]
+    static let everythingParameters: Set<String> = ["start", "end", "_count", "_since", "_type", "_typeFilter", "_cursor", "_format", "_pretty"]
 
     /// `Patient/[id]/$everything`: the patient's record as one searchset Bundle in pages — the Patient, every
     /// resource in the patient's compartment, and the resources outside it that the page references
@@ -16,16 +16,20 @@ extension Repository {
     /// - Parameters: `start` and `end` (care dates, see ``CareDate``: a dated resource is in when its care date
     ///   overlaps the range, one without a care date is not; types that have no care date are always in),
     ///   `_count` (page size, at most `SearchRequest.maxCount`), `_since` (changed at or after an instant),
-    ///   `_type` (comma-separated types), `_cursor` (from the `next` link).
+    ///   `_type` (comma-separated types), `_typeFilter` (searches that resources of their types must match, see
+    ///   ``typeFilters(_:parameter:patientData:types:)``), `_cursor` (from the `next` link).
     public func everything(patient: String, parameters: [(String, String)], baseURL: String) async throws -> JSON {
         var count = 50
         var since: String?
         var types: [String]?
         var cursor: Int64?
         var start: Int64?, end: Int64?
+        var filterValues: [String] = []
         var issues: [OutcomeIssue] = []
         for (k, v) in parameters {
             switch k {
+            case "_typeFilter":
+                filterValues.append(v)
             case "start":
                 if let r = DateRange.parse(v) { start = r.lo } else { issues.append(SearchRequest.bad(k, v, "a date")) }
             case "end":
@@ -45,6 +49,8 @@ extension Repository {
                 issues.append(OutcomeIssue(code: "not-supported", diagnostics: "$everything does not support the parameter '\(k)'", expression: k))
             }
         }
+        let filters = typeFilters(filterValues, parameter: "_typeFilter", patientData: true, types: types)
+        issues += filters.issues
         if let start, let end, start >= end {
             issues.append(OutcomeIssue(code: "invalid", diagnostics: "The range ends before it starts", expression: "end"))
         }
@@ -66,6 +72,7 @@ extension Repository {
                         """
                     condition = condition.map { $0 + " AND " + inRange } ?? inRange
                 }
+                if let filter = filters.filters[type] { condition = condition.map { $0 + " AND " + filter } ?? filter }
                 if let condition {
                     guarded.append("(r.res_type = \(bind: type) AND " + condition + ")")
                 } else {

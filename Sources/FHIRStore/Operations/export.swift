@@ -21,6 +21,8 @@ public struct BulkExport: Sendable {
         public var owner: String
         /// The kick-off URL, for the manifest.
         public var url: String
+        /// `_typeFilter`: per type, the condition its resources meet (types without one are not filtered).
+        public var filters: [String: SQLQueryString] = [:]
     }
 
     /// Where a job is.
@@ -49,9 +51,12 @@ public struct BulkExport: Sendable {
     public func request(level: Level, parameters: [(String, String)], owner: String, url: String) throws(FHIRError) -> Request {
         var types: [String]?
         var since: String?
+        var filterValues: [String] = []
         var issues: [OutcomeIssue] = []
         for (k, v) in parameters {
             switch k {
+            case "_typeFilter":
+                filterValues.append(v)
             case "_outputFormat":
                 if !Self.formats.contains(v) { issues.append(OutcomeIssue(code: "not-supported", diagnostics: "Only NDJSON output (application/fhir+ndjson) is supported, not \(v)", expression: k)) }
             case "_since":
@@ -65,9 +70,11 @@ public struct BulkExport: Sendable {
                 issues.append(OutcomeIssue(code: "not-supported", diagnostics: "$export does not support the parameter '\(k)'", expression: k))
             }
         }
-        if !issues.isEmpty { throw FHIRError(status: 400, issues: issues) }
         let scope = AccessScope.current
         if scope.searchNeedsPatient { throw scope.forbidden("export data in bulk") }
+        let filters = repository.typeFilters(filterValues, parameter: "_typeFilter", patientData: level == .patient, types: types)
+        issues += filters.issues
+        if !issues.isEmpty { throw FHIRError(status: 400, issues: issues) }
         let candidates = types ?? repository.supportedTypes.sorted().filter { level == .system || AccessScope.isPatientData($0) }
         var readable: [String] = []
         for t in candidates {
@@ -76,8 +83,9 @@ public struct BulkExport: Sendable {
                 if types != nil { throw error }
             }
         }
-        return Request(level: level, types: readable, since: since, owner: owner, url: url)
+        return Request(level: level, types: readable, since: since, owner: owner, url: url, filters: filters.filters)
     }
+
 
     /// Records the job and starts it in the background with the caller's access scope; returns its id.
     public func start(_ request: Request) async throws -> String {
@@ -124,6 +132,7 @@ public struct BulkExport: Sendable {
             if let since = request.since { conditions.append("r.last_updated >= \(bind: since)") }
             if request.level == .patient { conditions.append("r.compartment IS NOT NULL") }
             if let access = try AccessScope.current.readCondition(type) { conditions.append(access) }
+            if let filter = request.filters[type] { conditions.append(filter) }
             let whereSQL = conditions.joined(separator: " AND ")
             var cursor: Int64 = 0
             var part = 0
