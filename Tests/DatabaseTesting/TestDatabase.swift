@@ -9,7 +9,8 @@ import Testing
 public enum TestDatabase: String, CaseIterable, CustomTestStringConvertible, Sendable {
     case sqlite, postgres
 
-    public static var postgresURL: String? { ProcessInfo.processInfo.environment["DENSAULUQ_TEST_POSTGRES_URL"] }
+    /// Set and not empty (`DENSAULUQ_TEST_POSTGRES_URL= swift test` runs on SQLite only).
+    public static var postgresURL: String? { ProcessInfo.processInfo.environment["DENSAULUQ_TEST_POSTGRES_URL"].flatMap { $0.isEmpty ? nil : $0 } }
 
     public static var available: [TestDatabase] { postgresURL == nil ? [.sqlite] : [.sqlite, .postgres] }
 

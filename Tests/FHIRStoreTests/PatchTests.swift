@@ -106,6 +106,25 @@ import Testing
             // A PATCH entry without a Binary patch is refused before anything runs.
             let plain = json(#"{"resourceType":"Bundle","type":"transaction","entry":[{"resource":\#(patient(family: "X").serialized()),"request":{"method":"PATCH","url":"Patient/\#(id)"}}]}"#)
             await expectFHIRError(400, "a PATCH entry without a Binary") { _ = try await repo.process(bundle: plain, baseURL: base) }
+
+            // A patch may point at what the same bundle creates: its urn:uuid references are rewritten, both in a
+            // Reference value and in a string written at a …/reference path.
+            let org = "urn:uuid:5b7e0c1a-0000-4000-8000-0000000000a1", gp = "urn:uuid:5b7e0c1a-0000-4000-8000-0000000000a2"
+            let linking = #"[{"op":"add","path":"/managingOrganization","value":{"reference":"\#(org)"}},"#
+                + #"{"op":"add","path":"/generalPractitioner","value":[{"reference":"Organization/placeholder"}]},"#
+                + #"{"op":"replace","path":"/generalPractitioner/0/reference","value":"\#(gp)"}]"#
+            let withTargets = json(#"""
+                {"resourceType":"Bundle","type":"transaction","entry":[
+                  {"resource":\#(binary(linking)),"request":{"method":"PATCH","url":"Patient/\#(id)"}},
+                  {"fullUrl":"\#(org)","resource":{"resourceType":"Organization","name":"Emhana 3"},"request":{"method":"POST","url":"Organization"}},
+                  {"fullUrl":"\#(gp)","resource":{"resourceType":"Practitioner","name":[{"family":"Seitova"}]},"request":{"method":"POST","url":"Practitioner"}}]}
+                """#)
+            let linked = try await repo.process(bundle: withTargets, baseURL: base)
+            let orgId = linked["entry"]?[1]?["response"]?["location"]?.stringValue?.split(separator: "/").prefix(2).joined(separator: "/")
+            let gpId = linked["entry"]?[2]?["response"]?["location"]?.stringValue?.split(separator: "/").prefix(2).joined(separator: "/")
+            let patched = try await repo.read(type: "Patient", id: id).json
+            #expect(orgId?.hasPrefix("Organization/") == true && patched["managingOrganization"]?["reference"]?.stringValue == orgId)
+            #expect(gpId?.hasPrefix("Practitioner/") == true && patched["generalPractitioner"]?[0]?["reference"]?.stringValue == gpId)
         }
     }
 

@@ -215,7 +215,7 @@ extension Repository {
                     }
                     responses[k] = ["response": ["status": "204 No Content"]]
                 case "PATCH":
-                    let patch = try Self.bundlePatch(a)
+                    let patch = try Self.bundlePatch(a, references: map)
                     let expected = try a.ifMatch.map { m throws(FHIRError) in try Self.parseETag(m) }
                     let outcome: WriteOutcome
                     if let id = a.id {
@@ -242,14 +242,27 @@ extension Repository {
         return actions.indices.map { responses[$0] ?? ["response": ["status": "200 OK"]] }
     }
 
-    /// The JSON Patch of a PATCH entry: the base64 `data` of its Binary.
-    static func bundlePatch(_ a: BundleAction) throws(FHIRError) -> JSONPatch {
+    /// The JSON Patch of a PATCH entry: the base64 `data` of its Binary, with the bundle's `urn:uuid` (and resolved
+    /// conditional) references in its values rewritten as in the bundle's resources — in a `{"reference": …}` value
+    /// and in a string value written at a `…/reference` path.
+    static func bundlePatch(_ a: BundleAction, references map: [String: String]) throws(FHIRError) -> JSONPatch {
         guard let data = a.resource?["data"]?.stringValue, let bytes = Data(base64Encoded: data) else {
             throw FHIRError(400, "invalid", "The Binary of a PATCH entry needs base64 data", expression: a.location + ".resource.data")
         }
-        let document: JSON
+        var document: JSON
         do { document = try JSONParser.parse(Array(bytes)) } catch {
             throw FHIRError(400, "structure", "The patch is not JSON: \(error.description)", expression: a.location + ".resource.data")
+        }
+        if !map.isEmpty, case .array(let operations) = document {
+            document = .array(operations.map { op in
+                guard case .object(var o) = op, let value = o["value"] else { return op }
+                if let s = value.stringValue, let target = map[s], o["path"]?.stringValue?.hasSuffix("/reference") == true {
+                    o["value"] = .string(target)
+                } else {
+                    o["value"] = rewriteReferences(value, map)
+                }
+                return .object(o)
+            })
         }
         do throws(FHIRError) { return try jsonPatch(document) } catch {
             throw FHIRError(status: error.status, issues: error.issues.map { var i = $0; i.expression = a.location + ".resource.data"; return i })
