@@ -32,6 +32,7 @@ enum CapabilityStatementBuilder {
                 "interaction": .array(["read", "vread", "update", "patch", "delete", "history-instance", "history-type", "create", "search-type"].map { ["code": .string($0)] }),
                 "versioning": "versioned",
                 "readHistory": true,
+                "conditionalRead": "full-support",
                 "updateCreate": true,
                 "conditionalCreate": true,
                 "conditionalUpdate": true,

@@ -183,12 +183,12 @@ public struct FHIRAPI: Sendable {
                 return FHIRResponse.json(try await repository.search(type: parts[0], parameters: parameters, baseURL: base, strict: strictHandling(request), verbatim: true), pretty: pretty)
             case (.get, 2) where parts[1] == "_history":
                 return FHIRResponse.json(try await repository.history(type: parts[0], id: nil, parameters: parameters, baseURL: base), pretty: pretty)
-            case (.get, 2) where !pretty && request.headers[.ifNoneMatch] == nil:
+            case (.get, 2) where !pretty && request.headers[.ifNoneMatch] == nil && request.headers[.ifModifiedSince] == nil:
                 // The common read: the stored text goes out as it is, without parsing and re-serialising it.
                 return FHIRResponse.stored(try await repository.readText(type: parts[0], id: parts[1]))
             case (.get, 2), (.head, 2):
                 let r = try await repository.read(type: parts[0], id: parts[1])
-                if let none = request.headers[.ifNoneMatch], none == r.etag {
+                if FHIRResponse.notModified(ifNoneMatch: request.headers[.ifNoneMatch], ifModifiedSince: request.headers[.ifModifiedSince], r) {
                     return Response(status: .notModified, headers: FHIRResponse.versionHeaders(r, baseURL: base, location: false))
                 }
                 return FHIRResponse.json(r.json, pretty: pretty, headers: FHIRResponse.versionHeaders(r, baseURL: base, location: false))

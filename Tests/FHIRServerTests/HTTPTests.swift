@@ -62,6 +62,23 @@ import Testing
             #expect(stale.status == .preconditionFailed)
             #expect(Self.body(stale)["resourceType"]?.stringValue == "OperationOutcome")
 
+            // Conditional read: the current version's ETag (weak or as a strong tag) or a date not older than it is a
+            // 304 without a body; an older ETag or date gets the resource.
+            let current = try #require(ok.headers[.eTag])
+            let modified = try #require(ok.headers[.lastModified])
+            for headers: HTTPFields in [[.ifNoneMatch: current], [.ifNoneMatch: String(current.dropFirst(2))], [.ifNoneMatch: "W/\"9\", " + current],
+                                        [.ifModifiedSince: modified], [.ifModifiedSince: "Fri, 01 Jan 2100 00:00:00 GMT"]] {
+                let conditional = try await client.execute(uri: "/fhir/Patient/\(id)", method: .get, headers: headers)
+                #expect(conditional.status == .notModified, "\(headers)")
+                #expect(conditional.body.readableBytes == 0 && conditional.headers[.eTag] == current)
+            }
+            for headers: HTTPFields in [[.ifNoneMatch: "W/\"1\""], [.ifModifiedSince: "Mon, 01 Jan 2001 00:00:00 GMT"],
+                                        [.ifNoneMatch: "W/\"1\"", .ifModifiedSince: modified], [.ifModifiedSince: "yesterday"]] {
+                let conditional = try await client.execute(uri: "/fhir/Patient/\(id)", method: .get, headers: headers)
+                #expect(conditional.status == .ok, "\(headers)")
+                #expect(Self.body(conditional)["gender"]?.stringValue == "female")
+            }
+
             let search = try await client.execute(uri: "/fhir/Patient/_search", method: .post, headers: [.contentType: "application/x-www-form-urlencoded"], body: ByteBuffer(string: "family=kim&_count=5"))
             #expect(search.status == .ok)
             #expect(Self.body(search)["total"]?.numberLiteral == "1")
