@@ -51,7 +51,7 @@ enum CapabilityStatementBuilder {
             }
             resources.append(resource)
         }
-        let common: [JSON] = ["_count", "_sort", "_include", "_revinclude", "_summary", "_elements", "_total"].map { ["name": .string($0), "type": "special"] }
+        let common: [JSON] = ["_count", "_sort", "_include", "_revinclude", "_summary", "_elements", "_total", "_has"].map { ["name": .string($0), "type": "special"] }
         return [
             "resourceType": "CapabilityStatement",
             "status": "active",

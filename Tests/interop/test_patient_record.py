@@ -179,3 +179,24 @@ def test_validate_reports_problems_and_stores_nothing(http, base_url, unique):
     assert [i["severity"] for i in r.json()["issue"]] == ["information"]
     found = http.get(f"{base_url}/Patient", params={"family:exact": family}, headers=HEADERS, timeout=30).json()
     assert found["total"] == 0
+
+
+def test_reverse_chaining_finds_the_patient_by_their_conditions(http, base_url, loaded):
+    pid, written = loaded
+    conditions = [http.get(f"{base_url}/Condition/{i}", headers=HEADERS, timeout=30).json() for t, i in written if t == "Condition"]
+    assert conditions, "the sample patient has no conditions"
+    code = conditions[0]["code"]["coding"][0]
+    r = http.get(f"{base_url}/Patient", params={"_has:Condition:patient:code": f"{code['system']}|{code['code']}", "_count": 1000}, headers=HEADERS, timeout=60)
+    assert r.status_code == 200, r.text[:500]
+    found = {e["resource"]["id"] for e in r.json().get("entry", [])}
+    assert pid in found
+    # Every patient found has such a condition, as the forward search says.
+    for other in found:
+        check = http.get(f"{base_url}/Condition", params={"patient": other, "code": f"{code['system']}|{code['code']}", "_summary": "count"}, headers=HEADERS, timeout=30)
+        assert check.json()["total"] >= 1
+    # A code the patient has no condition with does not find them; a malformed _has is a 400 naming it.
+    own = {c["code"]["coding"][0]["code"] for c in conditions}
+    r = http.get(f"{base_url}/Patient", params={"_has:Condition:patient:code": "http://snomed.info/sct|0", "_id": pid}, headers=HEADERS, timeout=30)
+    assert "0" not in own and r.json()["total"] == 0
+    r = http.get(f"{base_url}/Patient", params={"_has:Condition:patient": "x"}, headers=HEADERS, timeout=30)
+    assert r.status_code == 400 and r.json()["issue"][0]["expression"] == ["_has:Condition:patient"]

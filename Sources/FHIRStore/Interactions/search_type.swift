@@ -47,6 +47,8 @@ extension Repository {
         let builder = SearchSQL(type: request.type, alias: "r")
         var conditions: [SQLQueryString] = request.criteria.contains(where: SearchSQL.restrictsType)
             ? ["r.deleted = 0"] : ["r.res_type = \(bind: request.type)", "r.deleted = 0"]
+        // `_has` searches other types: refused (403) when the caller may not read them at all.
+        for source in Set(request.criteria.flatMap(\.reverseSources)) { _ = try AccessScope.current.readCondition(source) }
         var issues: [OutcomeIssue] = request.problems
         var criteria: [SearchSQL.Condition] = []
         for c in request.criteria {

@@ -10,6 +10,16 @@ public struct SearchRequest: Sendable {
         /// One level of chaining: `subject:Patient.name` → code `subject`, chain (`Patient`?, `name`, its modifier).
         public var chain: (targetType: String?, code: String, modifier: String?)?
         public var values: [String]
+        /// Reverse chaining (`_has:Observation:patient:code=…`): the resources of `sourceType` whose `param`
+        /// references the resource, and the one criterion (`inner`, itself possibly a `_has`) they must meet.
+        public var reverse: (sourceType: String, param: String)? = nil
+        public var inner: [Criterion] = []
+
+        /// The types a `_has` criterion searches, at every level, for the caller's access check.
+        var reverseSources: [String] {
+            guard let reverse else { return [] }
+            return [reverse.sourceType] + inner.flatMap(\.reverseSources)
+        }
     }
 
     public enum Total: String, Sendable { case none, estimate, accurate }
@@ -109,7 +119,7 @@ public struct SearchRequest: Sendable {
     /// Whether the parameter name (before any modifier or chain) is one this type can be searched by.
     static func isKnown(_ rawName: String, known: [String: SearchParameterDefinition]) -> Bool {
         let code = rawName.prefix { $0 != ":" && $0 != "." }
-        return code == "_id" || code == "_lastUpdated" || known[String(code)] != nil
+        return code == "_id" || code == "_lastUpdated" || code == "_has" || known[String(code)] != nil
     }
 
     static func bad(_ name: String, _ value: String, _ expected: String) -> OutcomeIssue {
@@ -117,6 +127,7 @@ public struct SearchRequest: Sendable {
     }
 
     static func criterion(_ rawName: String, _ value: String, type: String, known: [String: SearchParameterDefinition]) throws(FHIRError) -> Criterion {
+        if rawName.hasPrefix("_has:") { return try reverseCriterion(rawName, value, type: type) }
         var head = rawName
         var chainPart: Substring?
         if let dot = rawName.firstIndex(of: ".") {
@@ -141,6 +152,29 @@ public struct SearchRequest: Sendable {
             return Criterion(code: code, modifier: nil, chain: (modifier, chainParts[0], chainParts.count > 1 ? chainParts[1] : nil), values: values)
         }
         return Criterion(code: code, modifier: modifier, chain: nil, values: values)
+    }
+
+    /// `_has:[source type]:[reference parameter]:[parameter of the source type]` (the last may carry a modifier, a
+    /// chain or another `_has`): the resources that a resource of the source type meeting the parameter references.
+    static func reverseCriterion(_ rawName: String, _ value: String, type: String) throws(FHIRError) -> Criterion {
+        let parts = rawName.dropFirst("_has:".count).split(separator: ":", maxSplits: 2, omittingEmptySubsequences: false).map(String.init)
+        guard parts.count == 3, !parts[2].isEmpty else {
+            throw FHIRError(400, "invalid", "Expected _has:[type]:[reference parameter]:[search parameter]", expression: rawName)
+        }
+        let (source, param, innerName) = (parts[0], parts[1], parts[2])
+        guard ResourceTypes.supportedSet.contains(source) else {
+            throw FHIRError(400, "not-supported", "_has names \(source), which is not a supported resource type", expression: rawName)
+        }
+        let known = SearchParameters.forType(source)
+        guard let def = known[param], def.type == .reference, def.targets.contains(type) else {
+            throw FHIRError(400, "invalid", "\(source) has no reference parameter '\(param)' that can point at \(type)", expression: rawName)
+        }
+        do throws(FHIRError) {
+            let inner = try criterion(innerName, value, type: source, known: known)
+            return Criterion(code: "_has", modifier: nil, chain: nil, values: [], reverse: (source, param), inner: [inner])
+        } catch {
+            throw FHIRError(status: error.status, issues: error.issues.map { var i = $0; i.expression = rawName; return i })
+        }
     }
 
     /// Splits a value on unescaped commas (`\,` stays a comma).

@@ -42,6 +42,7 @@ struct SearchSQL {
     }
 
     func criterion(_ c: SearchRequest.Criterion) throws(FHIRError) -> Condition {
+        if let reverse = c.reverse, let inner = c.inner.first { return .sql(try reverseChained(reverse, inner)) }
         if let chain = c.chain { return try chained(c, chain) }
         if c.code == "_id" { return .sql(idCondition(c)) }
         if c.code == "_lastUpdated" { return .sql(try lastUpdated(c)) }
@@ -305,6 +306,18 @@ struct SearchSQL {
             parts.append("(target_type = \(bind: target) AND target_id IN (SELECT r2.res_id FROM resources r2 WHERE r2.res_type = \(bind: target) AND r2.deleted = 0 AND \(cond)))")
         }
         return subselect("sp_reference", c.code, parts.joined(separator: " OR "))
+    }
+
+    /// `_has`: the resource's id is the target of `param` in a current resource of `sourceType` that meets `inner`
+    /// and that the caller may read (a search must not reveal what it may not show). The sub-select's own `r`
+    /// shadows the outer alias, so the source type's conditions and access rules read as they do in a search.
+    private func reverseChained(_ link: (sourceType: String, param: String), _ inner: SearchRequest.Criterion) throws(FHIRError) -> SQLQueryString {
+        let source = SearchSQL(type: link.sourceType, alias: "r")
+        var conditions: [SQLQueryString] = ["r.res_type = " + Self.name(link.sourceType), "r.deleted = 0", try source.condition(inner)]
+        if let access = try AccessScope.current.readCondition(link.sourceType) { conditions.append(access) }
+        return "\(unsafeRaw: alias).res_id IN (SELECT h.target_id FROM sp_reference h WHERE h.res_type = " + Self.name(link.sourceType)
+            + " AND h.param = " + Self.name(link.param) + " AND h.target_type = " + Self.name(type)
+            + " AND h.seq IN (SELECT r.seq FROM resources r WHERE " + conditions.joined(separator: " AND ") + "))"
     }
 
     // MARK: sort
