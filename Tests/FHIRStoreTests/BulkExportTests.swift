@@ -60,6 +60,24 @@ import Testing
             #expect(filteredFiles["Observation"]?.count == 3)
             #expect(filteredFiles["Observation"]?.allSatisfy { $0["code"]?["coding"]?[0]?["code"]?.stringValue == "8867-4" } == true)
             #expect(filteredFiles["Patient"]?.count == 2)
+            // _elements: unqualified names for every type, Type.element for one; what every resource needs stays.
+            let (eid, slim) = try await Self.run(export, .system, [("_type", "Patient,Observation"), ("_elements", "Patient.gender,status")])
+            let slimFiles = try await Self.files(export, eid, slim)
+            for (type, allowed) in [("Patient", ["resourceType", "id", "meta", "gender"]), ("Observation", ["resourceType", "id", "meta", "status"])] {
+                let resources = slimFiles[type] ?? []
+                #expect(!resources.isEmpty)
+                for r in resources {
+                    #expect(Set(r.objectValue?.keys ?? []) == Set(allowed).intersection(r.objectValue?.keys ?? []) && r["id"] != nil)
+                    #expect(r["meta"]?["tag"]?.arrayValue?.contains { $0["code"]?.stringValue == "SUBSETTED" } == true)
+                }
+            }
+            #expect(slimFiles["Patient"]?.allSatisfy { $0["gender"] != nil } == true)
+            do {
+                _ = try export.request(level: .system, parameters: [("_elements", "Nothing.name,a.b.c,status")], owner: "tester", url: base)
+                Issue.record("bad element names were accepted")
+            } catch let error as FHIRError {
+                #expect(error.issues.count == 2 && error.issues.allSatisfy { $0.expression == "_elements" })
+            }
             let since = Instant.now().iso
             try await Task.sleep(for: .milliseconds(20))
             _ = try await repo.update(type: "Patient", id: w.bolat, resource: patient(family: "Bolatov", given: "Bolat", gender: "male", extra: #","id":"\#(w.bolat)","active":true"#))

@@ -87,6 +87,14 @@ def test_export_poll_download_and_import_back(http, base_url, unique, tmp_path):
     expected = {o["id"] for o in files["Observation"] if o["valueQuantity"]["value"] > 60}
     assert len(expected) == 2 and {o["id"] for o in filtered["Observation"]} == expected
     # Unsupported parameters and filters that are not searches are named.
-    bad = http.get(f"{base_url}/$export", params={"_typeFilter": "Patient?_sort=name", "_elements": "id"}, headers={"Prefer": "respond-async"}, timeout=30)
+    bad = http.get(f"{base_url}/$export", params={"_typeFilter": "Patient?_sort=name", "includeAssociatedData": "LatestProvenanceResources"},
+                   headers={"Prefer": "respond-async"}, timeout=30)
     assert bad.status_code == 400
-    assert sorted(e for i in bad.json()["issue"] for e in i["expression"]) == ["_elements", "_typeFilter"]
+    assert sorted(e for i in bad.json()["issue"] for e in i["expression"]) == ["_typeFilter", "includeAssociatedData"]
+    # _elements: the Patients' names only (with what every resource needs), marked SUBSETTED.
+    r = http.get(f"{base_url}/$export", params={"_since": since, "_type": "Patient", "_elements": "Patient.name"}, headers={"Prefer": "respond-async"}, timeout=30)
+    out = _poll(http, r.headers["Content-Location"])["output"]
+    slim = [json.loads(line) for line in http.get(out[0]["url"], timeout=60).text.splitlines()]
+    assert {p["id"] for p in slim} == made["Patient"]
+    assert all(set(p) == {"resourceType", "id", "meta", "name"} for p in slim)
+    assert all(any(t["code"] == "SUBSETTED" for t in p["meta"]["tag"]) for p in slim)

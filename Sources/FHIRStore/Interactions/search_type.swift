@@ -207,6 +207,11 @@ extension Repository {
         default: break
         }
         guard let keep else { return json }
+        return Self.subset(o, keeping: keep)
+    }
+
+    /// The resource with only the top-level elements `keep`, tagged SUBSETTED (also `$export`'s `_elements`).
+    static func subset(_ o: JSONObject, keeping keep: Set<String>) -> JSON {
         var out = JSONObject(o.members.filter { keep.contains($0.key) })
         var meta = out["meta"]?.objectValue ?? JSONObject()
         var tags = meta["tag"]?.arrayValue ?? []

@@ -23,6 +23,18 @@ public struct BulkExport: Sendable {
         public var url: String
         /// `_typeFilter`: per type, the condition its resources meet (types without one are not filtered).
         public var filters: [String: SQLQueryString] = [:]
+        /// `_elements`: the elements kept for every type (unqualified names) and per type (`Patient.name`);
+        /// nil when resources are exported whole.
+        public var elements: (all: Set<String>, byType: [String: Set<String>])? = nil
+
+        /// The top-level elements kept for resources of `type`, with the ones every resource needs; nil for whole.
+        func kept(_ type: String) -> Set<String>? {
+            guard let elements else { return nil }
+            let named = elements.all.union(elements.byType[type] ?? [])
+            // Qualified names for other types only: this type's resources go whole.
+            if named.isEmpty { return nil }
+            return named.union(["resourceType", "id", "meta"])
+        }
     }
 
     /// Where a job is.
@@ -52,11 +64,30 @@ public struct BulkExport: Sendable {
         var types: [String]?
         var since: String?
         var filterValues: [String] = []
+        var elements: (all: Set<String>, byType: [String: Set<String>])?
         var issues: [OutcomeIssue] = []
         for (k, v) in parameters {
             switch k {
             case "_typeFilter":
                 filterValues.append(v)
+            case "_elements":
+                var parsed = elements ?? ([], [:])
+                for name in v.split(separator: ",").map({ $0.trimmingCharacters(in: .whitespaces) }) {
+                    let parts = name.split(separator: ".", omittingEmptySubsequences: false).map(String.init)
+                    let element = parts.last ?? ""
+                    guard (1...2).contains(parts.count), !element.isEmpty, element.allSatisfy({ $0.isLetter || $0.isNumber }) else {
+                        issues.append(SearchRequest.bad(k, name, "an element name, or Type.element")); continue
+                    }
+                    if parts.count == 2 {
+                        guard repository.supportedTypes.contains(parts[0]) else {
+                            issues.append(SearchRequest.bad(k, name, "a supported resource type before the dot")); continue
+                        }
+                        parsed.byType[parts[0], default: []].insert(element)
+                    } else {
+                        parsed.all.insert(element)
+                    }
+                }
+                elements = parsed
             case "_outputFormat":
                 if !Self.formats.contains(v) { issues.append(OutcomeIssue(code: "not-supported", diagnostics: "Only NDJSON output (application/fhir+ndjson) is supported, not \(v)", expression: k)) }
             case "_since":
@@ -83,7 +114,7 @@ public struct BulkExport: Sendable {
                 if types != nil { throw error }
             }
         }
-        return Request(level: level, types: readable, since: since, owner: owner, url: url, filters: filters.filters)
+        return Request(level: level, types: readable, since: since, owner: owner, url: url, filters: filters.filters, elements: elements)
     }
 
 
@@ -144,10 +175,16 @@ public struct BulkExport: Sendable {
                 guard !rows.isEmpty else { break }
                 var lines: [String] = []
                 lines.reserveCapacity(rows.count)
+                let keep = request.kept(type)
                 for row in rows {
                     cursor = try row.decode(column: "seq", as: Int64.self)
                     // Stored text is one line: the serializer writes compact JSON and escapes newlines in strings.
-                    lines.append(try row.decode(column: "content", as: String.self))
+                    let content = try row.decode(column: "content", as: String.self)
+                    if let keep, case .object(let o) = try JSONParser.parse(content) {
+                        lines.append(Repository.subset(o, keeping: keep).serialized())
+                    } else {
+                        lines.append(content)
+                    }
                 }
                 let content = lines.joined(separator: "\n") + "\n"
                 let number = part
