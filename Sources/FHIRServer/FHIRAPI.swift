@@ -188,7 +188,7 @@ public struct FHIRAPI: Sendable {
                 return FHIRResponse.stored(try await repository.readText(type: parts[0], id: parts[1]))
             case (.get, 2), (.head, 2):
                 let r = try await repository.read(type: parts[0], id: parts[1])
-                if FHIRResponse.notModified(ifNoneMatch: request.headers[.ifNoneMatch], ifModifiedSince: request.headers[.ifModifiedSince], r) {
+                if ConditionalRead.notModified(ifNoneMatch: request.headers[.ifNoneMatch], ifModifiedSince: request.headers[.ifModifiedSince], r) {
                     return Response(status: .notModified, headers: FHIRResponse.versionHeaders(r, baseURL: base, location: false))
                 }
                 return FHIRResponse.json(r.json, pretty: pretty, headers: FHIRResponse.versionHeaders(r, baseURL: base, location: false))

@@ -74,4 +74,22 @@ import Testing
             #expect(response["entry"]?.arrayValue?[2]["resource"]?["total"]?.numberLiteral == "1")
         }
     }
+
+    /// GET entries with `ifNoneMatch` or `ifModifiedSince` answer 304 without the resource when the client's copy
+    /// is current, as a conditional read over HTTP does: how an app refreshes many cached resources in one request.
+    @Test(arguments: TestDatabase.available)
+    func batchReadsAreConditional(_ db: TestDatabase) async throws {
+        try await db.withRepository { repo in
+            let id = try await repo.create(type: "Patient", resource: patient(family: "Cached")).resource.id
+            _ = try await repo.update(type: "Patient", id: id, resource: patient(family: "Cached", extra: #","id":"\#(id)","active":true"#))
+            let reads = [#""ifNoneMatch":"W/\"2\"""#, #""ifNoneMatch":"\"2\"""#, #""ifModifiedSince":"2100-01-01T00:00:00Z""#,
+                         #""ifNoneMatch":"W/\"1\"""#, #""ifModifiedSince":"2001-01-01T00:00:00Z""#, #""ifNoneMatch":"W/\"1\"","ifModifiedSince":"2100-01-01T00:00:00Z""#]
+            let entries = reads.map { #"{"request":{"method":"GET","url":"Patient/\#(id)",\#($0)}}"# }.joined(separator: ",")
+            let response = try await repo.process(bundle: json(#"{"resourceType":"Bundle","type":"batch","entry":[\#(entries)]}"#), baseURL: base)
+            let results = response["entry"]?.arrayValue ?? []
+            #expect(results.map { $0["response"]?["status"]?.stringValue ?? "" } == ["304 Not Modified", "304 Not Modified", "304 Not Modified", "200 OK", "200 OK", "200 OK"])
+            #expect(results.prefix(3).allSatisfy { $0["resource"] == nil && $0["response"]?["etag"]?.stringValue == "W/\"2\"" })
+            #expect(results.suffix(3).allSatisfy { $0["resource"]?["active"]?.boolValue == true })
+        }
+    }
 }

@@ -15,6 +15,9 @@ extension Repository {
         var fullUrl: String?
         var ifNoneExist: String?
         var ifMatch: String?
+        /// A GET entry's conditional read (`request.ifNoneMatch`, `request.ifModifiedSince`).
+        var ifNoneMatch: String? = nil
+        var ifModifiedSince: String? = nil
         var location: String { "Bundle.entry[\(index)]" }
     }
 
@@ -102,7 +105,8 @@ extension Repository {
         }
         return BundleAction(index: index, method: method, url: url, type: type, id: parts.count > 1 ? parts[1] : nil, query: query,
                             resource: resource, fullUrl: entry["fullUrl"]?.stringValue,
-                            ifNoneExist: request["ifNoneExist"]?.stringValue, ifMatch: request["ifMatch"]?.stringValue)
+                            ifNoneExist: request["ifNoneExist"]?.stringValue, ifMatch: request["ifMatch"]?.stringValue,
+                            ifNoneMatch: request["ifNoneMatch"]?.stringValue, ifModifiedSince: request["ifModifiedSince"]?.stringValue)
     }
 
     func runTransaction(_ db: any SQLDatabase, _ actions: [BundleAction], baseURL: String) async throws -> [JSON] {
@@ -229,7 +233,11 @@ extension Repository {
                 default:
                     if let id = a.id {
                         let r = try await readChecked(db, type: a.type, id: id)
-                        responses[k] = ["resource": r.json, "response": ["status": "200 OK", "etag": .string(r.etag)]]
+                        if ConditionalRead.notModified(ifNoneMatch: a.ifNoneMatch, ifModifiedSince: a.ifModifiedSince, r) {
+                            responses[k] = ["response": ["status": "304 Not Modified", "etag": .string(r.etag), "lastModified": .string(r.lastUpdated)]]
+                        } else {
+                            responses[k] = ["resource": r.json, "response": ["status": "200 OK", "etag": .string(r.etag), "lastModified": .string(r.lastUpdated)]]
+                        }
                     } else {
                         let request = try SearchRequest(type: a.type, parameters: SearchRequest.parseQuery(a.query ?? ""))
                         let result = try await search(db, request, parameters: SearchRequest.parseQuery(a.query ?? ""), baseURL: baseURL)
