@@ -14,7 +14,8 @@ enum CapabilityStatementBuilder {
             for (code, def) in SearchParameters.forType(type).sorted(by: { $0.key < $1.key }) {
                 let works: Bool
                 switch def.type {
-                case .composite, .special: works = false
+                case .composite: works = CompositeSearch.isSupported(def, on: type)
+                case .special: works = false
                 default: works = code == "_id" || code == "_lastUpdated" || !def.paths.isEmpty
                 }
                 guard works else { continue }

@@ -76,7 +76,8 @@ struct SearchSQL {
                 return try subselect("sp_token", c.code + ":identifier", ors(c.values) { v throws(FHIRError) in try self.token(v, nil, c.code) })
             }
             return try subselect("sp_reference", c.code, ors(c.values) { v throws(FHIRError) in try self.reference(v, c.modifier, def) })
-        case .composite, .special:
+        case .composite: return try composite(c, def)
+        case .special:
             throw FHIRError(400, "not-supported", "Search parameter '\(c.code)' of type \(def.type.rawValue) is not supported yet", expression: c.code)
         }
     }

@@ -1,0 +1,69 @@
+import FHIRDefinitions
+import SQLKit
+
+/// Composite search parameters (`Observation?code-value-quantity=http://loinc.org|8480-6$gt140`): each value is
+/// the components' values joined by `$`, and a resource matches when one node meets all of them.
+///
+/// Supported where the composite's node is the resource itself (Observation `code-value-quantity`,
+/// `code-value-concept`, `code-value-date`, `code-value-string`): a resource has one `value[x]`, so "the same node"
+/// is "the same resource", and the composite is the components' own index rows intersected — no extra index rows
+/// on ingest. Composites over repeating elements (`component-code-value-quantity`, `context-type-value` …) would
+/// need index rows that tie the components of one element together; they are not offered.
+public enum CompositeSearch {
+    /// Whether searches by the composite `def` on `type` work (the CapabilityStatement lists only those).
+    public static func isSupported(_ def: SearchParameterDefinition, on type: String) -> Bool { components(of: def, on: type) != nil }
+
+    /// The component parameters of `def` on `type`, in order, when the composite is supported; nil otherwise.
+    static func components(of def: SearchParameterDefinition, on type: String) -> [(code: String, definition: SearchParameterDefinition)]? {
+        guard def.type == .composite, !def.paths.isEmpty, def.paths.allSatisfy({ $0.steps.isEmpty }), !def.components.isEmpty else { return nil }
+        let known = SearchParameters.forType(type)
+        var out: [(String, SearchParameterDefinition)] = []
+        for component in def.components {
+            guard let (code, d) = known.first(where: { $0.value.url == component.definitionURL }),
+                  d.type != .composite, d.type != .special, !d.paths.isEmpty else { return nil }
+            out.append((code, d))
+        }
+        return out
+    }
+
+    /// Splits `a$b` on unescaped `$` (`\$` is a dollar sign in a value).
+    static func parts(_ value: String) -> [String] {
+        var out: [String] = []
+        var current = ""
+        var escaped = false
+        for c in value {
+            if escaped { current.append(c); escaped = false; continue }
+            if c == "\\" { escaped = true; current.append(c); continue }
+            if c == "$" { out.append(current); current = ""; continue }
+            current.append(c)
+        }
+        out.append(current)
+        return out
+    }
+}
+
+extension SearchSQL {
+    /// The condition of a composite criterion: for each value (ORed), all its components (ANDed), each through
+    /// the component parameter's own search.
+    func composite(_ c: SearchRequest.Criterion, _ def: SearchParameterDefinition) throws(FHIRError) -> Condition {
+        guard let components = CompositeSearch.components(of: def, on: type) else {
+            throw FHIRError(400, "not-supported", "The composite parameter '\(c.code)' ties components of a repeating element together; it is not supported", expression: c.code)
+        }
+        guard c.modifier == nil else {
+            throw FHIRError(400, "not-supported", "Composite parameters take no modifier (\(c.code):\(c.modifier ?? ""))", expression: c.code)
+        }
+        var alternatives: [SQLQueryString] = []
+        for value in c.values {
+            let parts = CompositeSearch.parts(value)
+            guard parts.count == components.count, parts.allSatisfy({ !$0.isEmpty }) else {
+                throw FHIRError(400, "invalid", "'\(value)' for \(c.code) needs \(components.count) values joined by $ (\(components.map(\.code).joined(separator: "$")))", expression: c.code)
+            }
+            var each: [Condition] = []
+            for (component, part) in zip(components, parts) {
+                each.append(try criterion(SearchRequest.Criterion(code: component.code, modifier: nil, chain: nil, values: [part])))
+            }
+            alternatives.append("(" + conditions(each).joined(separator: " AND ") + ")")
+        }
+        return .sql(alternatives.count == 1 ? alternatives[0] : "(" + alternatives.joined(separator: " OR ") + ")")
+    }
+}
