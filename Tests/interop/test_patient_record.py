@@ -46,6 +46,22 @@ def loaded(http, base_url):
     return pid, written
 
 
+def _read_all(http, base_url, refs) -> dict:
+    """The resources `refs` ((type, id) pairs), a search by `_id` per type and hundred (not a read each: the
+    server limits a client to 100 requests a second)."""
+    by_type: dict[str, list[str]] = {}
+    for t, i in refs:
+        by_type.setdefault(t, []).append(i)
+    out = {}
+    for t, ids in by_type.items():
+        for k in range(0, len(ids), 100):
+            r = http.get(f"{base_url}/{t}", params={"_id": ",".join(ids[k:k + 100]), "_count": 1000}, headers=HEADERS, timeout=60)
+            assert r.status_code == 200, r.text[:300]
+            out.update({f"{t}/{e['resource']['id']}": e["resource"] for e in r.json().get("entry", [])})
+    assert len(out) == len(refs)
+    return out
+
+
 def test_everything_pages_through_the_whole_record_once(http, base_url, loaded):
     pid, written = loaded
     types = _patient_compartment_types()
@@ -121,10 +137,7 @@ def test_everything_between_care_dates_holds_what_the_resources_dates_say(http, 
     types = _patient_compartment_types()
     in_record = [(t, i) for t, i in written if t in types]
     assert {t for t, _ in in_record} <= set(CARE_DATE) | UNDATED, "a type without a care date rule in this test"
-    resources = {}
-    for t, i in in_record:
-        r = http.get(f"{base_url}/{t}/{i}", headers=HEADERS, timeout=30)
-        resources[f"{t}/{i}"] = r.json()
+    resources = _read_all(http, base_url, in_record)
     spans = {ref: _care_span(res) for ref, res in resources.items() if res["resourceType"] in CARE_DATE}
     years = sorted({s[0].year for s in spans.values() if s and s[0].year > 1})
     assert len(years) >= 3, "the sample patient's record spans too few years for this test"
@@ -183,7 +196,7 @@ def test_validate_reports_problems_and_stores_nothing(http, base_url, unique):
 
 def test_reverse_chaining_finds_the_patient_by_their_conditions(http, base_url, loaded):
     pid, written = loaded
-    conditions = [http.get(f"{base_url}/Condition/{i}", headers=HEADERS, timeout=30).json() for t, i in written if t == "Condition"]
+    conditions = list(_read_all(http, base_url, [(t, i) for t, i in written if t == "Condition"]).values())
     assert conditions, "the sample patient has no conditions"
     code = conditions[0]["code"]["coding"][0]
     r = http.get(f"{base_url}/Patient", params={"_has:Condition:patient:code": f"{code['system']}|{code['code']}", "_count": 1000}, headers=HEADERS, timeout=60)
@@ -200,3 +213,32 @@ def test_reverse_chaining_finds_the_patient_by_their_conditions(http, base_url, 
     assert "0" not in own and r.json()["total"] == 0
     r = http.get(f"{base_url}/Patient", params={"_has:Condition:patient": "x"}, headers=HEADERS, timeout=30)
     assert r.status_code == 400 and r.json()["issue"][0]["expression"] == ["_has:Condition:patient"]
+
+
+def test_composite_search_matches_within_one_component(http, base_url, loaded):
+    """Systolic pressures over a threshold, by component-code-value-quantity, against the readings themselves."""
+    pid, written = loaded
+    observations = _read_all(http, base_url, [(t, i) for t, i in written if t == "Observation"]).values()
+
+    def systolic(o):
+        return [c["valueQuantity"]["value"] for c in o.get("component", [])
+                if any(x.get("code") == "8480-6" for x in c["code"].get("coding", [])) and "valueQuantity" in c]
+
+    readings = sorted(v for o in observations for v in systolic(o))
+    assert len(readings) >= 2, "the sample patient has too few blood pressure readings"
+    threshold = readings[len(readings) // 2]
+    expected = {o["id"] for o in observations if any(v > threshold for v in systolic(o))}
+    assert 0 < len(expected) < sum(1 for o in observations if systolic(o)), "the threshold should split the readings"
+    r = http.get(f"{base_url}/Observation", params={"subject": f"Patient/{pid}", "component-code-value-quantity": f"http://loinc.org|8480-6$gt{threshold}",
+                                                    "_count": 1000}, headers=HEADERS, timeout=60)
+    assert r.status_code == 200, r.text[:500]
+    assert {e["resource"]["id"] for e in r.json().get("entry", [])} == expected
+    # The root-level composite: heart rates, or whatever single-valued code the record has, above its median.
+    single = [o for o in observations if "valueQuantity" in o]
+    code = single[0]["code"]["coding"][0]
+    values = sorted(o["valueQuantity"]["value"] for o in single if o["code"]["coding"][0]["code"] == code["code"])
+    cut = values[len(values) // 2]
+    expected = {o["id"] for o in single if o["code"]["coding"][0]["code"] == code["code"] and o["valueQuantity"]["value"] > cut}
+    r = http.get(f"{base_url}/Observation", params={"subject": f"Patient/{pid}", "code-value-quantity": f"{code['system']}|{code['code']}$gt{cut}", "_count": 1000},
+                 headers=HEADERS, timeout=60)
+    assert {e["resource"]["id"] for e in r.json().get("entry", [])} == expected

@@ -14,6 +14,14 @@ public enum SearchIndexer {
         var out: [IndexEntry] = []
         for (code, param) in SearchParameters.forType(type) {
             if code == "_id" || code == "_lastUpdated" { continue }   // columns of `resources`
+            if param.type == .composite {
+                // Composites over the resource itself are searched through their components' rows.
+                if let composite = CorrelatedComposite.lookup(type, code),
+                   elements.map({ e in composite.bases.contains { $0.steps.first.map(e.contains) ?? true } }) ?? true {
+                    composite.entries(of: resource, into: &out)
+                }
+                continue
+            }
             for path in param.paths {
                 if let elements, let first = path.steps.first, !elements.contains(first) { continue }
                 var nodes: [JSON] = []

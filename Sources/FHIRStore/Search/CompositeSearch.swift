@@ -11,7 +11,9 @@ import SQLKit
 /// need index rows that tie the components of one element together; they are not offered.
 public enum CompositeSearch {
     /// Whether searches by the composite `def` on `type` work (the CapabilityStatement lists only those).
-    public static func isSupported(_ def: SearchParameterDefinition, on type: String) -> Bool { components(of: def, on: type) != nil }
+    public static func isSupported(_ def: SearchParameterDefinition, on type: String) -> Bool {
+        components(of: def, on: type) != nil || SearchParameters.forType(type).contains { $0.value.url == def.url && CorrelatedComposite.lookup(type, $0.key) != nil }
+    }
 
     /// The component parameters of `def` on `type`, in order, when the composite is supported; nil otherwise.
     static func components(of def: SearchParameterDefinition, on type: String) -> [(code: String, definition: SearchParameterDefinition)]? {
@@ -46,6 +48,7 @@ extension SearchSQL {
     /// The condition of a composite criterion: for each value (ORed), all its components (ANDed), each through
     /// the component parameter's own search.
     func composite(_ c: SearchRequest.Criterion, _ def: SearchParameterDefinition) throws(FHIRError) -> Condition {
+        if let correlated = CorrelatedComposite.lookup(type, c.code) { return try self.correlated(c, correlated) }
         guard let components = CompositeSearch.components(of: def, on: type) else {
             throw FHIRError(400, "not-supported", "The composite parameter '\(c.code)' ties components of a repeating element together; it is not supported", expression: c.code)
         }
@@ -65,5 +68,44 @@ extension SearchSQL {
             alternatives.append("(" + conditions(each).joined(separator: " AND ") + ")")
         }
         return .sql(alternatives.count == 1 ? alternatives[0] : "(" + alternatives.joined(separator: " OR ") + ")")
+    }
+
+    /// A composite over a repeating element: per value, the second component's rows filed under the first
+    /// component's token (see ``CorrelatedComposite``).
+    func correlated(_ c: SearchRequest.Criterion, _ composite: CorrelatedComposite) throws(FHIRError) -> Condition {
+        guard c.modifier == nil else {
+            throw FHIRError(400, "not-supported", "Composite parameters take no modifier (\(c.code):\(c.modifier ?? ""))", expression: c.code)
+        }
+        var alternatives: [Condition] = []
+        for value in c.values {
+            let parts = CompositeSearch.parts(value)
+            guard parts.count == 2, let key = Self.compositeKey(parts[0]), !parts[1].isEmpty else {
+                throw FHIRError(400, "invalid", "'\(value)' for \(c.code) needs a code ([system]|code) and a \(composite.valueCode) value joined by $", expression: c.code)
+            }
+            let inner: SQLQueryString
+            switch composite.valueType {
+            case .token: inner = try token(parts[1], nil, c.code)
+            case .quantity: inner = try quantity(parts[1], c.code)
+            case .date: inner = try date(parts[1], c.code)
+            case .string: inner = try string(parts[1], nil, c.code)
+            default: inner = try number(parts[1], c.code, column: "value")
+            }
+            guard let table = Self.table(for: composite.valueType) else { throw FHIRError(500, "exception", "No index table for \(c.code)") }
+            alternatives.append(subselect(table, composite.parameter(key), inner))
+        }
+        if alternatives.count == 1, let only = alternatives.first { return only }
+        return .sql("(" + alternatives.map { a -> SQLQueryString in
+            switch a {
+            case .rows(let select): "\(unsafeRaw: alias).seq IN (" + select + ")"
+            case .sql(let sql): sql
+            }
+        }.joined(separator: " OR ") + ")")
+    }
+
+    /// The index key of a composite's first (token) part: `system|code`, `|code` or `code`; nil for a system alone.
+    static func compositeKey(_ token: String) -> String? {
+        guard let bar = token.firstIndex(of: "|") else { return token.isEmpty ? nil : token }
+        let code = token[token.index(after: bar)...]
+        return code.isEmpty ? nil : token
     }
 }

@@ -106,7 +106,7 @@ struct SearchSQL {
     /// from the request, and SQLite compares a bound value in these columns with the partial indexes' conditions
     /// (`res_type = 'Encounter' AND param = 'class'`), marking the statement for a second preparation as soon as
     /// the value is bound — every search was parsed and planned twice.
-    private func subselect(_ table: String, _ param: String, _ inner: SQLQueryString) -> Condition {
+    func subselect(_ table: String, _ param: String, _ inner: SQLQueryString) -> Condition {
         .rows("SELECT seq FROM \(unsafeRaw: table) WHERE res_type = " + Self.name(type) + " AND param = " + Self.name(param) + " AND (\(inner))")
     }
 
@@ -131,7 +131,7 @@ struct SearchSQL {
 
     // MARK: string
 
-    private func string(_ v: String, _ modifier: String?, _ code: String) throws(FHIRError) -> SQLQueryString {
+    func string(_ v: String, _ modifier: String?, _ code: String) throws(FHIRError) -> SQLQueryString {
         switch modifier {
         case nil:
             let n = StringNormalization.normalize(v)
@@ -144,7 +144,7 @@ struct SearchSQL {
 
     // MARK: token
 
-    private func token(_ v: String, _ modifier: String?, _ code: String) throws(FHIRError) -> SQLQueryString {
+    func token(_ v: String, _ modifier: String?, _ code: String) throws(FHIRError) -> SQLQueryString {
         switch modifier {
         case nil: break
         case "text":
@@ -165,7 +165,7 @@ struct SearchSQL {
 
     // MARK: date
 
-    private func date(_ raw: String, _ code: String) throws(FHIRError) -> SQLQueryString {
+    func date(_ raw: String, _ code: String) throws(FHIRError) -> SQLQueryString {
         let (prefix, value) = SearchPrefix.split(raw)
         guard let r = DateRange.parse(value) else {
             throw FHIRError(400, "invalid", "'\(raw)' is not a valid date search value for \(code)", expression: code)
@@ -214,7 +214,7 @@ struct SearchSQL {
 
     // MARK: number and quantity
 
-    private func number(_ raw: String, _ code: String, column: String) throws(FHIRError) -> SQLQueryString {
+    func number(_ raw: String, _ code: String, column: String) throws(FHIRError) -> SQLQueryString {
         let (prefix, value) = SearchPrefix.split(raw)
         guard let v = Double(value), value.first != "+" else {
             throw FHIRError(400, "invalid", "'\(raw)' is not a valid number search value for \(code)", expression: code)
@@ -236,7 +236,7 @@ struct SearchSQL {
         }
     }
 
-    private func quantity(_ raw: String, _ code: String) throws(FHIRError) -> SQLQueryString {
+    func quantity(_ raw: String, _ code: String) throws(FHIRError) -> SQLQueryString {
         let parts = raw.split(separator: "|", maxSplits: 2, omittingEmptySubsequences: false).map(String.init)
         var sql = try number(parts[0], code, column: "value")
         if parts.count == 3 {
