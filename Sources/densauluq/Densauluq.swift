@@ -8,7 +8,7 @@ struct Densauluq: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "densauluq",
         abstract: "Densauluq: the national digital-health platform core (FHIR R4 server).",
-        subcommands: [Serve.self, Migrate.self, Import.self, Demo.self, Users.self, Clients.self, AuditCommand.self, AttachCommand.self, RemindersCommand.self, SurveillanceCommand.self, PlansCommand.self, IndicatorsCommand.self],
+        subcommands: [Serve.self, Migrate.self, Import.self, ReindexCommand.self, Demo.self, Users.self, Clients.self, AuditCommand.self, AttachCommand.self, RemindersCommand.self, SurveillanceCommand.self, PlansCommand.self, IndicatorsCommand.self],
         defaultSubcommand: Serve.self
     )
 }
