@@ -160,40 +160,83 @@ extension Repository {
         return ["resource": OperationOutcome.make(issues), "search": ["mode": "outcome"]]
     }
 
-    /// `_include` and `_revinclude` resources for a page of matches, each once.
+    /// `_include` and `_revinclude` resources for a page of matches, each once; then the `:iterate` ones, applied
+    /// to the matches and what was included, again to what that brought in, up to `maxIterations` rounds and
+    /// `SearchRequest.maxCount` resources (a MedicationDispense's prescription and that prescription's medication).
     func included(_ db: any SQLDatabase, _ request: SearchRequest, seqs: [Int64], matches: [(String, String)], baseURL: String) async throws -> [JSON] {
-        guard !seqs.isEmpty, !(request.includes.isEmpty && request.revincludes.isEmpty) else { return [] }
+        let iterating = !(request.iterateIncludes.isEmpty && request.iterateRevincludes.isEmpty)
+        guard !seqs.isEmpty, !(request.includes.isEmpty && request.revincludes.isEmpty) || iterating else { return [] }
         var seen = Set(matches.map { $0.0 + "/" + $0.1 })
         var out: [JSON] = []
+        var brought: [(String, String)] = []
         for inc in request.includes where inc.sourceType == request.type {
-            var sql: SQLQueryString = "SELECT DISTINCT target_type, target_id FROM sp_reference WHERE seq IN (\(binds: seqs)) AND param = \(bind: inc.param) AND target_id IS NOT NULL"
-            if let t = inc.targetType { sql = sql + " AND target_type = \(bind: t)" }
-            let targets = try await db.raw(sql).all().map { (try $0.decode(column: "target_type", as: String.self), try $0.decode(column: "target_id", as: String.self)) }
-            for (t, id) in targets where seen.insert(t + "/" + id).inserted {
-                if let r = try await readCurrent(db, type: t, id: id) {
-                    out.append(Self.entry(baseURL, t, id, shape(r.json, request), mode: "include"))
-                }
-            }
+            brought += try await include(db, inc, from: "IN (\(binds: seqs))", seen: &seen, out: &out, request, baseURL)
         }
         for rev in request.revincludes {
-            let ids = matches.map(\.1)
-            var sql: SQLQueryString = """
-                SELECT r.res_id, r.compartment, r.content FROM resources r WHERE r.res_type = \(bind: rev.sourceType) AND r.deleted = 0 AND r.seq IN
-                (SELECT seq FROM sp_reference WHERE res_type = \(bind: rev.sourceType) AND param = \(bind: rev.param)
-                 AND target_type = \(bind: request.type) AND target_id IN (\(binds: ids)))
-                """
-            // What the reader may not see is left out, not refused: the matches themselves were allowed.
-            if let access = AccessScope.current.filterCondition(rev.sourceType) { sql = sql + " AND " + access }
-            sql = sql + " LIMIT \(literal: SearchRequest.maxCount)"
-            for row in try await db.raw(sql).all() {
-                let id = try row.decode(column: "res_id", as: String.self)
-                guard seen.insert(rev.sourceType + "/" + id).inserted else { continue }
-                AccessTrace.add(try row.decode(column: "compartment", as: String?.self))
-                let json = try JSONParser.parse(try row.decode(column: "content", as: String.self))
-                out.append(Self.entry(baseURL, rev.sourceType, id, shape(json, request), mode: "include"))
+            brought += try await revinclude(db, rev, of: request.type, ids: matches.map(\.1), seen: &seen, out: &out, request, baseURL)
+        }
+        var sources = iterating ? matches + brought : []
+        var round = 0
+        while !sources.isEmpty, round < Self.maxIterations, out.count < SearchRequest.maxCount {
+            var next: [(String, String)] = []
+            let byType = Dictionary(grouping: sources, by: \.0).mapValues { $0.map(\.1) }
+            for inc in request.iterateIncludes {
+                guard let ids = byType[inc.sourceType] else { continue }
+                let from: SQLQueryString = "IN (SELECT seq FROM resources WHERE res_type = \(bind: inc.sourceType) AND deleted = 0 AND res_id IN (\(binds: ids)))"
+                next += try await include(db, inc, from: from, seen: &seen, out: &out, request, baseURL)
             }
+            for rev in request.iterateRevincludes {
+                for (type, ids) in byType.sorted(by: { $0.key < $1.key }) where rev.targetType == nil || rev.targetType == type {
+                    next += try await revinclude(db, rev, of: type, ids: ids, seen: &seen, out: &out, request, baseURL)
+                }
+            }
+            sources = next
+            round += 1
         }
         return out
+    }
+
+    /// Rounds of `:iterate`: enough for chains such as dispense → prescription → medication → its manufacturer.
+    static let maxIterations = 4
+
+    /// The resources that `inc.param` of the rows `from` (an `IN (…)` over `seq`) references; appended to `out`.
+    private func include(_ db: any SQLDatabase, _ inc: (sourceType: String, param: String, targetType: String?), from: SQLQueryString,
+                         seen: inout Set<String>, out: inout [JSON], _ request: SearchRequest, _ baseURL: String) async throws -> [(String, String)] {
+        var sql: SQLQueryString = "SELECT DISTINCT target_type, target_id FROM sp_reference WHERE res_type = \(bind: inc.sourceType) AND seq " + from
+            + " AND param = \(bind: inc.param) AND target_id IS NOT NULL"
+        if let t = inc.targetType { sql = sql + " AND target_type = \(bind: t)" }
+        let targets = try await db.raw(sql).all().map { (try $0.decode(column: "target_type", as: String.self), try $0.decode(column: "target_id", as: String.self)) }
+        var added: [(String, String)] = []
+        for (t, id) in targets where seen.insert(t + "/" + id).inserted {
+            if let r = try await readCurrent(db, type: t, id: id) {
+                out.append(Self.entry(baseURL, t, id, shape(r.json, request), mode: "include"))
+                added.append((t, id))
+            }
+        }
+        return added
+    }
+
+    /// The resources of `rev.sourceType` whose `rev.param` references one of `ids` of `type`, as far as the reader
+    /// may see them (left out, not refused: the resources they point at were allowed); appended to `out`.
+    private func revinclude(_ db: any SQLDatabase, _ rev: (sourceType: String, param: String, targetType: String?), of type: String, ids: [String],
+                            seen: inout Set<String>, out: inout [JSON], _ request: SearchRequest, _ baseURL: String) async throws -> [(String, String)] {
+        var sql: SQLQueryString = """
+            SELECT r.res_id, r.compartment, r.content FROM resources r WHERE r.res_type = \(bind: rev.sourceType) AND r.deleted = 0 AND r.seq IN
+            (SELECT seq FROM sp_reference WHERE res_type = \(bind: rev.sourceType) AND param = \(bind: rev.param)
+             AND target_type = \(bind: type) AND target_id IN (\(binds: ids)))
+            """
+        if let access = AccessScope.current.filterCondition(rev.sourceType) { sql = sql + " AND " + access }
+        sql = sql + " LIMIT \(literal: SearchRequest.maxCount)"
+        var added: [(String, String)] = []
+        for row in try await db.raw(sql).all() {
+            let id = try row.decode(column: "res_id", as: String.self)
+            guard seen.insert(rev.sourceType + "/" + id).inserted else { continue }
+            AccessTrace.add(try row.decode(column: "compartment", as: String?.self))
+            let json = try JSONParser.parse(try row.decode(column: "content", as: String.self))
+            out.append(Self.entry(baseURL, rev.sourceType, id, shape(json, request), mode: "include"))
+            added.append((rev.sourceType, id))
+        }
+        return added
     }
 
     /// Applies `_elements` and `_summary=text|data` to a resource, marking it SUBSETTED.

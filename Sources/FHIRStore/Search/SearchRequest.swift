@@ -33,6 +33,9 @@ public struct SearchRequest: Sendable {
     public var sort: [(code: String, descending: Bool)] = []
     public var includes: [(sourceType: String, param: String, targetType: String?)] = []
     public var revincludes: [(sourceType: String, param: String, targetType: String?)] = []
+    /// `_include:iterate` and `_revinclude:iterate`: applied to the matches and then, again, to what they brought in.
+    public var iterateIncludes: [(sourceType: String, param: String, targetType: String?)] = []
+    public var iterateRevincludes: [(sourceType: String, param: String, targetType: String?)] = []
     public var summaryCount = false
     public var summary: String?
     public var elements: [String]?
@@ -49,7 +52,7 @@ public struct SearchRequest: Sendable {
     /// included. Its best plan does not depend on the values, so PostgreSQL may plan it once
     /// (`Database.read(keyLookup:)`); any other search is planned for its values.
     public var isKeyLookup: Bool {
-        !criteria.isEmpty && sort.isEmpty && includes.isEmpty && revincludes.isEmpty
+        !criteria.isEmpty && sort.isEmpty && includes.isEmpty && revincludes.isEmpty && iterateIncludes.isEmpty && iterateRevincludes.isEmpty
             && criteria.allSatisfy { ($0.code == "identifier" || $0.code == "_id") && $0.modifier == nil && $0.chain == nil && $0.values.count == 1 }
     }
 
@@ -81,14 +84,19 @@ public struct SearchRequest: Sendable {
                     if code == "_id" || code == "_lastUpdated" || known[code] != nil { sort.append((code, desc)) }
                     else { issues.append(OutcomeIssue(code: "not-supported", diagnostics: "Cannot sort \(type) by unknown parameter '\(code)'", expression: "_sort")) }
                 }
-            case "_include", "_revinclude":
+            case "_include", "_revinclude", "_include:iterate", "_revinclude:iterate", "_include:recurse", "_revinclude:recurse":
                 let parts = value.split(separator: ":").map(String.init)
                 guard parts.count >= 2, SearchParameters.forType(parts[0])[parts[1]]?.type == .reference else {
                     issues.append(Self.bad(rawName, value, "SourceType:referenceParameter[:TargetType]"))
                     continue
                 }
                 let spec = (parts[0], parts[1], parts.count > 2 ? parts[2] : nil)
-                if rawName == "_include" { includes.append(spec) } else { revincludes.append(spec) }
+                switch rawName {
+                case "_include": includes.append(spec)
+                case "_revinclude": revincludes.append(spec)
+                case "_include:iterate", "_include:recurse": iterateIncludes.append(spec)
+                default: iterateRevincludes.append(spec)
+                }
             case "_summary":
                 switch value {
                 case "count": summaryCount = true
