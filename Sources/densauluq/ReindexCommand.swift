@@ -1,7 +1,6 @@
 import ArgumentParser
 import FHIRStore
 import Foundation
-import Logging
 
 struct ReindexCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -13,19 +12,17 @@ struct ReindexCommand: AsyncParsableCommand {
     @Option(help: "Resources per transaction.") var batchSize = 1000
 
     func run() async throws {
-        var logger = Logger(label: "densauluq.reindex")
-        logger.logLevel = .warning
-        let database = try await db.open(logger: logger)
-        let repository = Repository(database: database, logger: logger)
         let start = Date()
         let tty = isatty(STDERR_FILENO) != 0
-        let count = try await repository.reindex(batchSize: max(1, batchSize)) { done, total in
-            let line = "\(done)/\(total) resources, \(Int(Double(done) / max(Date().timeIntervalSince(start), 0.001)))/s"
-            FileHandle.standardError.write(Data(((tty ? "\r" : "") + line + (tty ? "" : "\n")).utf8))
+        let count = try await db.withDatabase(label: "densauluq.reindex") { database, logger in
+            let n = try await Repository(database: database, logger: logger).reindex(batchSize: max(1, batchSize)) { done, total in
+                let rate = Int(Double(done) / max(Date().timeIntervalSince(start), 0.001))
+                FileHandle.standardError.write(Data(((tty ? "\r" : "") + "\(done)/\(total) resources, \(rate)/s" + (tty ? "" : "\n")).utf8))
+            }
+            try await database.analyze()
+            return n
         }
         if tty { FileHandle.standardError.write(Data("\n".utf8)) }
-        try await database.analyze()
-        await database.shutdown()
         print("Reindexed \(count) resources in \(String(format: "%.1f", Date().timeIntervalSince(start))) s.")
     }
 }

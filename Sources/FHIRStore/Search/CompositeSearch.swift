@@ -28,19 +28,9 @@ public enum CompositeSearch {
         return out
     }
 
-    /// Splits `a$b` on unescaped `$` (`\$` is a dollar sign in a value).
+    /// Splits `a$b` into the components' values. (`SearchRequest.splitValues` has already taken escapes out.)
     static func parts(_ value: String) -> [String] {
-        var out: [String] = []
-        var current = ""
-        var escaped = false
-        for c in value {
-            if escaped { current.append(c); escaped = false; continue }
-            if c == "\\" { escaped = true; current.append(c); continue }
-            if c == "$" { out.append(current); current = ""; continue }
-            current.append(c)
-        }
-        out.append(current)
-        return out
+        value.split(separator: "$", omittingEmptySubsequences: false).map(String.init)
     }
 }
 
