@@ -60,6 +60,17 @@ import Testing
                     } else {
                         #expect(count.status == 403, "\(who) may not count Observations")
                     }
+                    // Reverse chaining finds no patient the role's search would not, and a type the role may not
+                    // read at all is refused rather than searched.
+                    let reverse = try await world.call(client, who, .get, "/fhir/Patient?_has:Observation:subject:_id=obs-stranger-lab")
+                    if reverse.status == 200 {
+                        let found = Set(AccessWorld.refs(reverse.json))
+                        #expect(found.isSubset(of: Set((expected ?? []).map { "Patient/" + $0 })), "\(who) finds by _has only whom the search shows")
+                        #expect(!found.contains("Patient/stranger") || Self.strangerReaders.contains(who), "\(who) finds the stranger by _has")
+                        if who == "systemAdmin" { #expect(found == ["Patient/stranger"], "the administrator finds the stranger by the lab result") }
+                    } else {
+                        #expect(reverse.status == 403, "\(who) _has")
+                    }
                     let read = try await world.call(client, who, .get, "/fhir/Patient/stranger")
                     #expect(read.status == (Self.strangerReaders.contains(who) ? 200 : 403), "\(who) reads the stranger")
                     let pretty = try await world.call(client, who, .get, "/fhir/Patient/stranger?_pretty=true")
