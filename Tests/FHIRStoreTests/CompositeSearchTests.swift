@@ -20,6 +20,8 @@ import Testing
             #expect(try await found("code-value-quantity=8867-4$gt70|http://unitsofmeasure.org|u") == obs(0, 1))
             #expect(try await found("code-value-quantity=8867-4$lt61,2339-0$gt7") == obs(2, 4))
             #expect(try await found("code-value-quantity=8867-4$gt70&date=ge2024-02") == obs(1))
+            // combo-…: the pair on the resource itself counts too.
+            #expect(try await found("combo-code-value-quantity=http://loinc.org|8867-4$gt70") == obs(0, 1))
             // Through reverse chaining: patients with a heart rate over 80.
             let patients = try await search(repo, "Patient", "_has:Observation:subject:code-value-quantity=8867-4$gt80", strict: true)
             #expect(Set(FHIRStoreTests.ids(patients)) == [ids["Ахметов"] ?? ""])
@@ -31,18 +33,18 @@ import Testing
         try await db.withRepository { repo in
             _ = try await SearchTests.load(repo)
             for query in ["code-value-quantity=8867-4", "code-value-quantity=8867-4$gt70$1", "code-value-quantity:missing=true",
-                          "combo-code-value-quantity=http://loinc.org|8480-6$gt140", "code-value-quantity=8867-4$often"] {
+                          "combo-code-value-quantity=8480-6", "code-value-quantity=8867-4$often"] {
                 await expectFHIRError(400, query) { _ = try await search(repo, "Observation", query, strict: true) }
             }
         }
     }
 
-    /// The CapabilityStatement's rule: composites over the resource itself, and over one repeating element (the
-    /// components), work; the ones over both (`combo-…`) do not.
+    /// The CapabilityStatement's rule: composites over the resource itself, over one repeating element (the
+    /// components), and Observation's combination of both (`combo-…`) work.
     @Test func whichCompositesAreSupported() {
         let observation = SearchParameters.forType("Observation")
         let supported = Set(observation.filter { $0.value.type == .composite && CompositeSearch.isSupported($0.value, on: "Observation") }.keys)
-        #expect(supported == ["code-value-quantity", "code-value-concept", "code-value-date", "code-value-string", "component-code-value-quantity", "component-code-value-concept"])
+        #expect(supported == ["code-value-quantity", "code-value-concept", "code-value-date", "code-value-string", "component-code-value-quantity", "component-code-value-concept", "combo-code-value-quantity", "combo-code-value-concept"])
         for type in ["Questionnaire", "Measure"] {
             let composites = SearchParameters.forType(type).filter { $0.value.type == .composite }
             #expect(Set(composites.filter { CompositeSearch.isSupported($0.value, on: type) }.keys) == ["context-type-value", "context-type-quantity"], "\(type)")
@@ -70,6 +72,9 @@ import Testing
             #expect(try await found("component-code-value-quantity=8480-6$gt100,8462-4$gt140") == [high, odd])
             #expect(try await found("component-code-value-quantity=|8480-6$gt140").isEmpty)   // the codings have a system
             #expect(try await found("component-code-value-quantity=8480-6$gt140|http://unitsofmeasure.org|mm[Hg]") == [high])
+            // combo-…: within a component here (the panel's own code has no value).
+            #expect(try await found("combo-code-value-quantity=8480-6$gt140") == [high])
+            #expect(try await found("combo-code-value-quantity=85354-9$gt0").isEmpty)
             // A component without a coding's code files nothing; a concept component by its code is not here.
             #expect(try await found("component-code-value-concept=8480-6$http://snomed.info/sct|33586001").isEmpty)
             // An update re-files the component: the high reading corrected to 130 is no longer over 140.

@@ -233,6 +233,9 @@ def test_composite_search_matches_within_one_component(http, base_url, loaded):
                                                     "_count": 1000}, headers=HEADERS, timeout=60)
     assert r.status_code == 200, r.text[:500]
     assert {e["resource"]["id"] for e in r.json().get("entry", [])} == expected
+    r = http.get(f"{base_url}/Observation", params={"subject": f"Patient/{pid}", "combo-code-value-quantity": f"http://loinc.org|8480-6$gt{threshold}",
+                                                    "_count": 1000}, headers=HEADERS, timeout=60)
+    assert {e["resource"]["id"] for e in r.json().get("entry", [])} == expected
     # The root-level composite: heart rates, or whatever single-valued code the record has, above its median.
     single = [o for o in observations if "valueQuantity" in o]
     code = single[0]["code"]["coding"][0]

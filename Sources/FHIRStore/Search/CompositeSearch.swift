@@ -12,7 +12,18 @@ import SQLKit
 public enum CompositeSearch {
     /// Whether searches by the composite `def` on `type` work (the CapabilityStatement lists only those).
     public static func isSupported(_ def: SearchParameterDefinition, on type: String) -> Bool {
-        components(of: def, on: type) != nil || SearchParameters.forType(type).contains { $0.value.url == def.url && CorrelatedComposite.lookup(type, $0.key) != nil }
+        guard let code = SearchParameters.forType(type).first(where: { $0.value.url == def.url })?.key else { return false }
+        return components(of: def, on: type) != nil || CorrelatedComposite.lookup(type, code) != nil || combination(code, on: type) != nil
+    }
+
+    /// Observation's `combo-code-value-…` (the pair on the resource itself or within one component) as the two
+    /// parameters it combines: `code-value-…` and `component-code-value-…`; nil for any other parameter.
+    static func combination(_ code: String, on type: String) -> (root: String, component: String)? {
+        guard code.hasPrefix("combo-") else { return nil }
+        let root = String(code.dropFirst("combo-".count)), component = "component-" + root
+        guard let rootDef = SearchParameters.forType(type)[root], components(of: rootDef, on: type) != nil,
+              CorrelatedComposite.lookup(type, component) != nil else { return nil }
+        return (root, component)
     }
 
     /// The component parameters of `def` on `type`, in order, when the composite is supported; nil otherwise.
@@ -39,6 +50,15 @@ extension SearchSQL {
     /// the component parameter's own search.
     func composite(_ c: SearchRequest.Criterion, _ def: SearchParameterDefinition) throws(FHIRError) -> Condition {
         if let correlated = CorrelatedComposite.lookup(type, c.code) { return try self.correlated(c, correlated) }
+        if let (root, component) = CompositeSearch.combination(c.code, on: type), let rootDef = SearchParameters.forType(type)[root],
+           let correlated = CorrelatedComposite.lookup(type, component) {
+            var either = c
+            either.code = root
+            let onResource = try composite(either, rootDef)
+            either.code = component
+            let inComponent = try self.correlated(either, correlated)
+            return .sql("(" + sql(onResource) + " OR " + sql(inComponent) + ")")
+        }
         guard let components = CompositeSearch.components(of: def, on: type) else {
             throw FHIRError(400, "not-supported", "The composite parameter '\(c.code)' ties components of a repeating element together; it is not supported", expression: c.code)
         }
@@ -84,12 +104,7 @@ extension SearchSQL {
             alternatives.append(subselect(table, composite.parameter(key), inner))
         }
         if alternatives.count == 1, let only = alternatives.first { return only }
-        return .sql("(" + alternatives.map { a -> SQLQueryString in
-            switch a {
-            case .rows(let select): "\(unsafeRaw: alias).seq IN (" + select + ")"
-            case .sql(let sql): sql
-            }
-        }.joined(separator: " OR ") + ")")
+        return .sql("(" + alternatives.map(sql).joined(separator: " OR ") + ")")
     }
 
     /// The index key of a composite's first (token) part: `system|code`, `|code` or `code`; nil for a system alone.

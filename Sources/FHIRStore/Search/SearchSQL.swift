@@ -16,7 +16,12 @@ struct SearchSQL {
     }
 
     func condition(_ c: SearchRequest.Criterion) throws(FHIRError) -> SQLQueryString {
-        switch try criterion(c) {
+        sql(try criterion(c))
+    }
+
+    /// A condition as SQL on the alias.
+    func sql(_ condition: Condition) -> SQLQueryString {
+        switch condition {
         case .rows(let select): "\(unsafeRaw: alias).seq IN (" + select + ")"
         case .sql(let sql): sql
         }
