@@ -38,7 +38,7 @@ extension AuditEntry {
     static func actionCode(_ action: String) -> String {
         switch action {
         case "create": "C"
-        case "read", "vread", "search", "history": "R"
+        case "read", "vread", "search", "history", "export": "R"
         case "update": "U"
         case "delete": "D"
         default: "E"

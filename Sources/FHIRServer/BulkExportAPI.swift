@@ -1,3 +1,4 @@
+import Audit
 import FHIRJSON
 import FHIRStore
 import HTTPTypes
@@ -20,7 +21,7 @@ enum BulkExportAPI {
 
     /// The kick-off request at `parts` (`[$export]` or `[Patient, $export]`).
     static func kickOff(_ repository: Repository, parts: [String], request: Request, query: [(String, String)],
-                        principal: AccessToken?, base: String) async throws -> Response {
+                        principal: AccessToken?, base: String, audit: AuditLog?) async throws -> Response {
         let level: BulkExport.Level
         switch parts {
         case ["$export"]: level = .system
@@ -34,7 +35,19 @@ enum BulkExportAPI {
         let export = BulkExport(repository: repository)
         let url = base + "/" + parts.joined(separator: "/") + (request.uri.query.map { "?" + $0 } ?? "")
         let checked = try export.request(level: level, parameters: query, owner: owner(principal), url: url)
-        let id = try await export.start(checked)
+        // Each patient whose record the job carries away gets an `export` entry in their trail.
+        let template = AuditRecord.entry(request: request, path: "/" + parts.joined(separator: "/"), principal: principal, status: 200, peer: nil)
+        let id = try await export.start(checked, exported: audit.map { log in
+            { @Sendable patients in
+                log.record(contentsOf: patients.map { patient in
+                    var entry = template
+                    entry.patient = patient
+                    entry.action = "export"
+                    entry.recorded = Instant.now().iso
+                    return entry
+                })
+            }
+        })
         var headers = HTTPFields()
         headers[.contentLocation] = "\(base)/_export/\(id)"
         return FHIRResponse.json(OperationOutcome.information("Export \(id) started: poll \(base)/_export/\(id)"), status: .accepted, headers: headers)

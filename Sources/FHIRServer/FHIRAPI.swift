@@ -151,7 +151,7 @@ public struct FHIRAPI: Sendable {
                 body = []
             }
             if parts.last == "$export" {
-                return try await BulkExportAPI.kickOff(repository, parts: parts, request: request, query: parameters, principal: principal, base: base)
+                return try await BulkExportAPI.kickOff(repository, parts: parts, request: request, query: parameters, principal: principal, base: base, audit: audit)
             }
             if parts.first == "_export" {
                 return try await BulkExportAPI.job(repository, parts: parts, request: request, principal: principal, base: base)

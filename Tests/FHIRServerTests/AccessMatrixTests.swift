@@ -117,6 +117,15 @@ import Testing
                         }
                         #expect(manifest != nil, "\(who) export finishes")
                         #expect(exported.sorted() == (expected ?? []).sorted().map { "Patient/" + $0 }, "\(who) exports")
+                        // Every exported patient's trail records the export, and no one else's.
+                        if let actor = world.accountId[who] {
+                            try await world.audit.flush()
+                            let trail = try await repo.database.read { db in
+                                try await db.raw("SELECT DISTINCT patient FROM audit_log WHERE action = 'export' AND actor = \(bind: actor)").all()
+                                    .map { "Patient/" + (try $0.decode(column: "patient", as: String.self)) }
+                            }
+                            #expect(Set(trail) == Set(exported), "\(who)'s export is in the exported patients' trails")
+                        }
                     }
                 }
                 for who in AccessWorld.principals {

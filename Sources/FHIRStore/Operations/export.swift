@@ -50,6 +50,8 @@ public struct BulkExport: Sendable {
     /// How often a running job records that it is alive, and after how long without that it counts as stopped.
     static let heartbeatInterval: Duration = .seconds(15)
     static let staleAfterMillis: Int64 = 120_000
+    /// Patients remembered as already reported to the audit trail within one job (a national export would not fit).
+    static let toldLimit = 200_000
     /// `_outputFormat` values meaning NDJSON (the specification's and its abbreviations).
     public static let formats: Set<String> = ["application/fhir+ndjson", "application/ndjson", "ndjson"]
 
@@ -119,7 +121,10 @@ public struct BulkExport: Sendable {
 
 
     /// Records the job and starts it in the background with the caller's access scope; returns its id.
-    public func start(_ request: Request) async throws -> String {
+    /// - Parameter exported: told, after each part, the patients whose records the part holds (each once per
+    ///   job, as far as a bounded memory of them allows), for the audit trail: a patient's record of who read it
+    ///   includes the exports that carried it away.
+    public func start(_ request: Request, exported: (@Sendable ([String]) -> Void)? = nil) async throws -> String {
         let id = Repository.newId()
         let now = Instant.now().iso
         try await database.transaction { db in
@@ -144,7 +149,7 @@ public struct BulkExport: Sendable {
             defer { heartbeat.cancel() }
             await AccessScope.$current.withValue(scope) {
                 do {
-                    try await export.run(id, request, until: now)
+                    try await export.run(id, request, until: now, exported: exported)
                 } catch {
                     export.repository.logger.error("bulk export failed", metadata: ["job": "\(id)", "error": "\(error)"])
                     _ = try? await export.database.transaction { db in
@@ -157,7 +162,8 @@ public struct BulkExport: Sendable {
     }
 
     /// Writes each type's resources as NDJSON parts, in insertion order, keyset-paged.
-    func run(_ id: String, _ request: Request, until transactionTime: String) async throws {
+    func run(_ id: String, _ request: Request, until transactionTime: String, exported: (@Sendable ([String]) -> Void)? = nil) async throws {
+        var told = Set<String>()
         for (n, type) in request.types.enumerated() {
             var conditions: [SQLQueryString] = ["r.res_type = \(bind: type)", "r.deleted = 0", "r.last_updated <= \(bind: transactionTime)"]
             if let since = request.since { conditions.append("r.last_updated >= \(bind: since)") }
@@ -170,7 +176,7 @@ public struct BulkExport: Sendable {
             while true {
                 let after = cursor
                 let rows = try await database.read { db in
-                    try await db.raw("SELECT r.seq, r.content FROM resources r WHERE " + whereSQL + " AND r.seq > \(bind: after) ORDER BY r.seq LIMIT \(literal: Self.partSize)").all()
+                    try await db.raw("SELECT r.seq, r.compartment, r.content FROM resources r WHERE " + whereSQL + " AND r.seq > \(bind: after) ORDER BY r.seq LIMIT \(literal: Self.partSize)").all()
                 }
                 guard !rows.isEmpty else { break }
                 var lines: [String] = []
@@ -198,6 +204,14 @@ public struct BulkExport: Sendable {
                     return true
                 }
                 guard alive else { return }
+                if let exported {
+                    if told.count > Self.toldLimit { told.removeAll() }
+                    var patients: [String] = []
+                    for row in rows {
+                        if let patient = try row.decode(column: "compartment", as: String?.self), told.insert(patient).inserted { patients.append(patient) }
+                    }
+                    if !patients.isEmpty { exported(patients) }
+                }
                 part += 1
                 if rows.count < Self.partSize { break }
             }
