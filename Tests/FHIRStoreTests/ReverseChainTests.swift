@@ -36,6 +36,20 @@ import Testing
         }
     }
 
+    /// Ids are unique per type only: a Practitioner that shares a referenced Patient's id is not a match.
+    @Test(arguments: TestDatabase.available)
+    func anotherTypeWithTheSameIdIsNotFound(_ db: TestDatabase) async throws {
+        try await db.withRepository { repo in
+            _ = try await repo.update(type: "Patient", id: "shared-id", resource: patient(family: "Shared", extra: #","id":"shared-id""#))
+            _ = try await repo.update(type: "Practitioner", id: "shared-id", resource: json(#"{"resourceType":"Practitioner","id":"shared-id","name":[{"family":"Doctor"}]}"#))
+            _ = try await repo.create(type: "Observation", resource: json(#"{"resourceType":"Observation","status":"final","code":{"text":"x"},"subject":{"reference":"Patient/shared-id"}}"#))
+            let found = try await search(repo, "Patient", "_has:Observation:subject:status=final", strict: true)
+            let types = (found["entry"]?.arrayValue ?? []).compactMap { $0["resource"]?["resourceType"]?.stringValue }
+            #expect(types == ["Patient"])
+            #expect(found["total"]?.numberLiteral == "1")
+        }
+    }
+
     @Test(arguments: TestDatabase.available)
     func badReverseChainsAreNamedAndAccessRulesHold(_ db: TestDatabase) async throws {
         try await db.withRepository { repo in

@@ -90,8 +90,9 @@ struct SearchSQL {
     /// Whether the criterion's condition is `seq IN (index rows of this type)`, which already limits the
     /// resource type. The outer `res_type = ?` is then left out: without table statistics SQLite would otherwise
     /// scan every resource of the type instead of looking up the matched rows by key.
+    /// (`_has` is a condition on `res_id`, which ids of other types can share, so it does not.)
     static func restrictsType(_ c: SearchRequest.Criterion) -> Bool {
-        c.chain != nil || (c.code != "_id" && c.code != "_lastUpdated" && c.modifier != "missing" && c.modifier != "not")
+        c.reverse == nil && (c.chain != nil || (c.code != "_id" && c.code != "_lastUpdated" && c.modifier != "missing" && c.modifier != "not"))
     }
 
     static func table(for type: SearchParamType) -> String? {
