@@ -12,7 +12,8 @@ import FHIRJSON
 /// and coding — a few per blood-pressure reading — and only for resources that have such elements.
 ///
 /// Supported: two components, the first a token, the second a token, quantity, date, string or number, every
-/// path below the resource. Composites that also read the resource itself (`combo-…`) are not.
+/// path below the resource. Observation's `combo-…`, which also reads the resource itself, is searched as its
+/// resource-level and component-level composites together (`CompositeSearch.combination`).
 struct CorrelatedComposite: Sendable {
     let code: String
     let bases: [SearchPath]

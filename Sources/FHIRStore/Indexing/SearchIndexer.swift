@@ -15,7 +15,8 @@ public enum SearchIndexer {
         for (code, param) in SearchParameters.forType(type) {
             if code == "_id" || code == "_lastUpdated" { continue }   // columns of `resources`
             if param.type == .composite {
-                // Composites over the resource itself are searched through their components' rows.
+                // Composites over a repeating element have rows of their own; the others are searched through
+                // their components' rows.
                 if let composite = CorrelatedComposite.lookup(type, code),
                    elements.map({ e in composite.bases.contains { $0.steps.first.map(e.contains) ?? true } }) ?? true {
                     composite.entries(of: resource, into: &out)

@@ -33,8 +33,8 @@ enum CareDate {
         "Observation": "date",
         "Procedure": "date",
         "Provenance": "recorded",
-        "Schedule": "date",
         "QuestionnaireResponse": "authored",
+        "Schedule": "date",
         "ServiceRequest": "authored",
         "Task": "authored-on",
     ]

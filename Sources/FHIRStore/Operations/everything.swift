@@ -2,9 +2,6 @@ import FHIRJSON
 import SQLKit
 
 extension Repository {
-    /// The parameters of `Patient/[id]/$everything` this server takes.
-    static let everythingParameters: Set<String> = ["start", "end", "_count", "_since", "_type", "_typeFilter", "_cursor", "_format", "_pretty"]
-
     /// `Patient/[id]/$everything`: the patient's record as one searchset Bundle in pages — the Patient, every
     /// resource in the patient's compartment, and the resources outside it that the page references
     /// (practitioners, organisations, locations, medications …), each once per page, oldest first.

@@ -119,7 +119,6 @@ public struct BulkExport: Sendable {
         return Request(level: level, types: readable, since: since, owner: owner, url: url, filters: filters.filters, elements: elements)
     }
 
-
     /// Records the job and starts it in the background with the caller's access scope; returns its id.
     /// - Parameter exported: told, after each part, the patients whose records the part holds (each once per
     ///   job, as far as a bounded memory of them allows), for the audit trail: a patient's record of who read it

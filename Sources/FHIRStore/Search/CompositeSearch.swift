@@ -4,11 +4,13 @@ import SQLKit
 /// Composite search parameters (`Observation?code-value-quantity=http://loinc.org|8480-6$gt140`): each value is
 /// the components' values joined by `$`, and a resource matches when one node meets all of them.
 ///
-/// Supported where the composite's node is the resource itself (Observation `code-value-quantity`,
-/// `code-value-concept`, `code-value-date`, `code-value-string`): a resource has one `value[x]`, so "the same node"
-/// is "the same resource", and the composite is the components' own index rows intersected — no extra index rows
-/// on ingest. Composites over repeating elements (`component-code-value-quantity`, `context-type-value` …) would
-/// need index rows that tie the components of one element together; they are not offered.
+/// Three kinds:
+/// - over the resource itself (Observation `code-value-quantity`, `-concept`, `-date`, `-string`): a resource has
+///   one `value[x]`, so "the same node" is "the same resource", and the composite is the components' own index
+///   rows intersected — no extra index rows on ingest;
+/// - over one repeating element (Observation `component-code-value-…`, `context-type-…`): rows of their own that
+///   tie one element's components together, see ``CorrelatedComposite``;
+/// - Observation `combo-code-value-…`: the two above ORed (``combination(_:on:)``).
 public enum CompositeSearch {
     /// Whether searches by the composite `def` on `type` work (the CapabilityStatement lists only those).
     public static func isSupported(_ def: SearchParameterDefinition, on type: String) -> Bool {
